@@ -1,0 +1,195 @@
+// The one place that chooses the database: DATABASE_URL → PostgreSQL through postgres.js,
+// otherwise embedded PGlite persisted under data/. Both are wrapped in the same small
+// interface so that every query, migration and load runs unchanged on either.
+import { Writable } from "node:stream";
+import { once } from "node:events";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+export type Driver = "pglite" | "postgres";
+export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Row = Record<string, unknown>;
+
+/** What every data-access function needs: parameterised SQL and CSV COPY into a table. */
+export interface Sql {
+  readonly driver: Driver;
+  query<T = Row>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements, no parameters (migrations, DDL). */
+  exec(text: string): Promise<void>;
+  /** COPY CSV text into `table(columns)`; chunks are joined by the driver as a stream. */
+  copyCsv(table: string, columns: string[], chunks: AsyncIterable<string>): Promise<void>;
+}
+
+/** One connection, kept for several steps (session temp tables live as long as it does). */
+export interface Session extends Sql {
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+}
+
+export interface Database extends Session {
+  readonly orm: Orm;
+  /** Where the data live, for messages: a redacted URL or the PGlite folder. */
+  readonly location: string;
+  session<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL connection string; when absent, PGlite is used. */
+  url?: string;
+  /** PGlite data folder; absent with no url means in memory. */
+  dataDir?: string;
+  /** PGlite only: start from a dumped data folder (test fixtures). */
+  loadDataDir?: Blob;
+}
+
+export const DEFAULT_DATA_DIR = path.resolve("data", "pglite");
+
+/** The database this process should use, from the environment. */
+export function databaseOptionsFromEnv(env = process.env): OpenOptions {
+  return env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: DEFAULT_DATA_DIR };
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url) : openPGlite(options);
+}
+
+// Dates stay ISO strings, and int8/numeric become numbers, identically on both drivers.
+const DATE_OID = 1082;
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+async function openPostgres(url: string): Promise<Database> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(url, {
+    max: 4,
+    onnotice: () => {},
+    types: {
+      date: { to: DATE_OID, from: [DATE_OID], serialize: (x: string) => x, parse: (x: string) => x },
+      int8: { to: INT8_OID, from: [INT8_OID], serialize: (x: number) => String(x), parse: Number },
+      numeric: { to: NUMERIC_OID, from: [NUMERIC_OID], serialize: (x: number) => String(x), parse: Number },
+    },
+  });
+  type Client = typeof client;
+  const wrap = (c: Client | Parameters<Parameters<Client["begin"]>[0]>[0]): Sql => ({
+    driver: "postgres",
+    async query<T>(text: string, params: unknown[] = []) {
+      return [...(await c.unsafe(text, params as never[]))] as T[];
+    },
+    async exec(text: string) {
+      await c.unsafe(text);
+    },
+    async copyCsv(table, columns, chunks) {
+      const writable: Writable = await c
+        .unsafe(`copy ${table} (${columns.join(", ")}) from stdin with (format csv)`)
+        .writable();
+      for await (const chunk of chunks) {
+        if (!writable.write(chunk)) await once(writable, "drain");
+      }
+      writable.end();
+      await once(writable, "finish");
+    },
+  });
+  const base = wrap(client);
+  return {
+    ...base,
+    orm: drizzle({ client, schema }) as unknown as Orm,
+    location: redactUrl(url),
+    async transaction(fn) {
+      return (await client.begin((tx) => fn(wrap(tx)))) as never;
+    },
+    async session(fn) {
+      const reserved = await client.reserve();
+      const s = wrap(reserved as unknown as Client);
+      try {
+        return await fn({
+          ...s,
+          async transaction(inner) {
+            await reserved.unsafe("begin");
+            try {
+              const result = await inner(s);
+              await reserved.unsafe("commit");
+              return result;
+            } catch (error) {
+              await reserved.unsafe("rollback").catch(() => {});
+              throw error;
+            }
+          },
+        });
+      } finally {
+        reserved.release();
+      }
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+async function openPGlite(options: OpenOptions): Promise<Database> {
+  const { PGlite, types } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const pg = new PGlite({
+    dataDir: options.dataDir,
+    loadDataDir: options.loadDataDir,
+    parsers: { [types.DATE]: (x: string) => x, [types.NUMERIC]: Number, [types.INT8]: Number },
+  });
+  await pg.waitReady;
+  type Tx = Parameters<Parameters<typeof pg.transaction>[0]>[0];
+  const wrap = (c: typeof pg | Tx): Sql => ({
+    driver: "pglite",
+    async query<T>(text: string, params: unknown[] = []) {
+      return (await c.query<T>(text, params)).rows;
+    },
+    async exec(text: string) {
+      await c.exec(text);
+    },
+    async copyCsv(table, columns, chunks) {
+      // PGlite has no COPY FROM STDIN; it reads a Blob mounted at /dev/blob instead.
+      // Blobs of ~16 MB keep memory flat however large the source is.
+      let parts: string[] = [];
+      let size = 0;
+      const flush = async () => {
+        if (size === 0) return;
+        await c.query(`copy ${table} (${columns.join(", ")}) from '/dev/blob' with (format csv)`, [], {
+          blob: new Blob(parts),
+        });
+        parts = [];
+        size = 0;
+      };
+      for await (const chunk of chunks) {
+        parts.push(chunk);
+        size += chunk.length;
+        if (size >= 16_000_000) await flush();
+      }
+      await flush();
+    },
+  });
+  const base = wrap(pg);
+  return {
+    ...base,
+    orm: drizzle({ client: pg, schema }) as unknown as Orm,
+    location: options.dataDir ?? "memory",
+    async transaction(fn) {
+      return pg.transaction((tx) => fn(wrap(tx)));
+    },
+    // PGlite is a single connection: the database is the session.
+    async session(fn) {
+      return fn({ ...base, transaction: (inner) => pg.transaction((tx) => inner(wrap(tx))) });
+    },
+    async close() {
+      if (!pg.closed) await pg.close();
+    },
+  };
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "DATABASE_URL";
+  }
+}

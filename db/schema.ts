@@ -1,0 +1,298 @@
+// The database schema, as code. drizzle-kit generates db/migrations from this file
+// (`npm run db:generate`); the same migrations serve PGlite and PostgreSQL 15+.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+// ---------------------------------------------------------------- framework
+
+/** A framework version. Immutable once imported: its content hash guards re-imports. */
+export const frameworks = pgTable("frameworks", {
+  id: serial("id").primaryKey(),
+  version: text("version").notNull().unique(),
+  title: text("title").notNull(),
+  /** Rating scale, e.g. 0..4, and the rating at or above which a required capability is met. */
+  scaleMin: smallint("scale_min").notNull(),
+  scaleMax: smallint("scale_max").notNull(),
+  metThreshold: smallint("met_threshold").notNull(),
+  scaleLabels: jsonb("scale_labels").$type<string[]>().notNull(),
+  contentSha256: text("content_sha256").notNull(),
+  importedAt: timestamp("imported_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A Node of the framework tree: a domain, sub-domain or section. */
+export const frameworkNodes = pgTable(
+  "framework_nodes",
+  {
+    frameworkId: integer("framework_id").notNull().references(() => frameworks.id),
+    code: text("code").notNull(),
+    parentCode: text("parent_code"),
+    nodeType: text("node_type").notNull(),
+    title: text("title").notNull(),
+    domainCode: text("domain_code").notNull(),
+    sortOrder: integer("sort_order").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.frameworkId, t.code] }),
+    check("framework_nodes_type", sql`${t.nodeType} in ('domain', 'sub_domain', 'section')`),
+  ],
+);
+
+/** A Capability: one capability statement of a framework version. */
+export const capabilities = pgTable(
+  "capabilities",
+  {
+    id: serial("id").primaryKey(),
+    frameworkId: integer("framework_id").notNull().references(() => frameworks.id),
+    code: text("code").notNull(),
+    nodeCode: text("node_code").notNull(),
+    domainCode: text("domain_code").notNull(),
+    level: smallint("level").notNull(),
+    /** Archetype badges as letters in S, D, C, E, U order, e.g. "SDU". */
+    archetypes: text("archetypes").notNull(),
+    title: text("title").notNull(),
+    illustrative: boolean("illustrative").notNull(),
+    sortOrder: integer("sort_order").notNull(),
+  },
+  (t) => [
+    uniqueIndex("capabilities_framework_code").on(t.frameworkId, t.code),
+    check("capabilities_level", sql`${t.level} between 1 and 4`),
+  ],
+);
+
+/** Every node a capability counts toward: its own node and each ancestor. */
+export const capabilityNodes = pgTable(
+  "capability_nodes",
+  {
+    capabilityId: integer("capability_id").notNull().references(() => capabilities.id),
+    nodeCode: text("node_code").notNull(),
+    nodeType: text("node_type").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.capabilityId, t.nodeCode] })],
+);
+
+// ---------------------------------------------------------------- reference
+
+export const archetypes = pgTable("archetypes", {
+  code: text("code").primaryKey(),
+  name: text("name").notNull(),
+  sortOrder: integer("sort_order").notNull(),
+});
+
+export const regions = pgTable("regions", {
+  code: text("code").primaryKey(),
+  name: text("name").notNull(),
+  onsCode: text("ons_code"),
+});
+
+export const icbs = pgTable("icbs", {
+  code: text("code").primaryKey(),
+  name: text("name").notNull(),
+  regionCode: text("region_code").notNull().references(() => regions.code),
+  validFrom: date("valid_from").notNull(),
+  validTo: date("valid_to"),
+});
+
+export const organisations = pgTable("organisations", {
+  code: text("code").primaryKey(),
+  name: text("name").notNull(),
+  orgType: text("org_type").notNull(),
+  openedOn: date("opened_on").notNull(),
+  closedOn: date("closed_on"),
+});
+
+/** Which ICB and region an organisation belonged to, and when (ICBs merged on 1 April 2026). */
+export const organisationMemberships = pgTable(
+  "organisation_memberships",
+  {
+    organisationCode: text("organisation_code").notNull().references(() => organisations.code),
+    icbCode: text("icb_code").notNull().references(() => icbs.code),
+    regionCode: text("region_code").notNull().references(() => regions.code),
+    validFrom: date("valid_from").notNull(),
+    validTo: date("valid_to"),
+  },
+  (t) => [primaryKey({ columns: [t.organisationCode, t.validFrom] })],
+);
+
+export const staffGroups = pgTable("staff_groups", {
+  code: text("code").primaryKey(),
+  name: text("name").notNull(),
+  longName: text("long_name").notNull(),
+  sortOrder: integer("sort_order").notNull(),
+});
+
+export const bands = pgTable("bands", {
+  code: text("code").primaryKey(),
+  name: text("name").notNull(),
+  sortOrder: integer("sort_order").notNull(),
+});
+
+/** Content hash of each reference dataset loaded, so a start-up reloads only what changed. */
+export const referenceLoads = pgTable("reference_loads", {
+  dataset: text("dataset").primaryKey(),
+  sha256: text("sha256").notNull(),
+  loadedAt: timestamp("loaded_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+// ---------------------------------------------------------------- assessments
+
+export const waves = pgTable(
+  "waves",
+  {
+    id: serial("id").primaryKey(),
+    label: text("label").notNull().unique(),
+    frameworkId: integer("framework_id").notNull().references(() => frameworks.id),
+    /** Order key and the date at which organisation membership is read. */
+    referenceDate: date("reference_date").notNull(),
+    /** 'data' = median assessed_on of the wave's data, kept up to date; 'set' = fixed by a person. */
+    referenceDateSource: text("reference_date_source").notNull().default("data"),
+    windowStart: date("window_start").notNull(),
+    windowEnd: date("window_end").notNull(),
+    status: text("status").notNull().default("open"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("waves_status", sql`${t.status} in ('open', 'closed', 'published')`),
+    check("waves_reference_date_source", sql`${t.referenceDateSource} in ('data', 'set')`),
+  ],
+);
+
+/** One loaded file. */
+export const batches = pgTable(
+  "batches",
+  {
+    id: serial("id").primaryKey(),
+    fileName: text("file_name").notNull(),
+    sha256: text("sha256").notNull(),
+    waveId: integer("wave_id").notNull().references(() => waves.id),
+    rows: integer("rows").notNull(),
+    respondents: integer("respondents").notNull(),
+    synthetic: boolean("synthetic").notNull(),
+    seconds: real("seconds").notNull(),
+    loadedAt: timestamp("loaded_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("batches_sha256").on(t.sha256)],
+);
+
+/** An organisation's data for a wave, as delivered by one batch. */
+export const submissions = pgTable(
+  "submissions",
+  {
+    id: serial("id").primaryKey(),
+    batchId: integer("batch_id").notNull().references(() => batches.id),
+    waveId: integer("wave_id").notNull().references(() => waves.id),
+    organisationCode: text("organisation_code").notNull().references(() => organisations.code),
+    status: text("status").notNull().default("current"),
+    rows: integer("rows").notNull(),
+    respondents: integer("respondents").notNull(),
+    supersededByBatchId: integer("superseded_by_batch_id").references(() => batches.id),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+  },
+  (t) => [
+    check("submissions_status", sql`${t.status} in ('current', 'superseded', 'withdrawn')`),
+    uniqueIndex("submissions_one_current")
+      .on(t.waveId, t.organisationCode)
+      .where(sql`${t.status} = 'current'`),
+  ],
+);
+
+/** A Respondent in a wave, known only by a keyed pseudonym of (organisation, local id). */
+export const respondents = pgTable(
+  "respondents",
+  {
+    id: serial("id").primaryKey(),
+    submissionId: integer("submission_id")
+      .notNull()
+      .references(() => submissions.id, { onDelete: "cascade" }),
+    waveId: integer("wave_id").notNull().references(() => waves.id),
+    organisationCode: text("organisation_code").notNull(),
+    pseudonym: text("pseudonym").notNull(),
+    staffGroupCode: text("staff_group_code").notNull().references(() => staffGroups.code),
+    archetypeCode: text("archetype_code").notNull().references(() => archetypes.code),
+    bandCode: text("band_code").references(() => bands.code),
+    /** First day of the month assessed: a finer date would help re-identify people. */
+    assessedMonth: date("assessed_month").notNull(),
+  },
+  (t) => [
+    uniqueIndex("respondents_wave_pseudonym").on(t.waveId, t.pseudonym),
+    index("respondents_submission").on(t.submissionId),
+  ],
+);
+
+/** A Rating: one respondent's 0..4 answer for one capability. */
+export const ratings = pgTable(
+  "ratings",
+  {
+    respondentId: integer("respondent_id")
+      .notNull()
+      .references(() => respondents.id, { onDelete: "cascade" }),
+    capabilityId: integer("capability_id").notNull().references(() => capabilities.id),
+    rating: smallint("rating").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.respondentId, t.capabilityId] })],
+);
+
+/**
+ * Pre-aggregated gaps. Additive across the person axis (organisation, staff group,
+ * archetype, band) only: a respondent counts once per grain value, so rows of different
+ * grain values must never be summed. See docs/decisions/005-rollup-grains.md.
+ */
+export const rollups = pgTable(
+  "rollups",
+  {
+    waveId: integer("wave_id").notNull().references(() => waves.id),
+    organisationCode: text("organisation_code").notNull(),
+    staffGroupCode: text("staff_group_code").notNull(),
+    archetypeCode: text("archetype_code").notNull(),
+    bandCode: text("band_code"),
+    grain: text("grain").notNull(),
+    grainKey: text("grain_key").notNull(),
+    respondents: integer("respondents").notNull(),
+    required: integer("required").notNull(),
+    met: integer("met").notNull(),
+    sumR2: bigint("sum_r2", { mode: "number" }).notNull(),
+    sumU2: bigint("sum_u2", { mode: "number" }).notNull(),
+    sumRu: bigint("sum_ru", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    check(
+      "rollups_grain",
+      sql`${t.grain} in ('all', 'domain', 'sub_domain', 'section', 'capability', 'level', 'domain_level')`,
+    ),
+    uniqueIndex("rollups_cell").on(
+      t.waveId,
+      t.grain,
+      t.organisationCode,
+      t.staffGroupCode,
+      t.archetypeCode,
+      sql`coalesce(${t.bandCode}, '')`,
+      t.grainKey,
+    ),
+  ],
+);
+
+/** Rejected load attempts: what was wrong, never the values. */
+export const ingestAttempts = pgTable("ingest_attempts", {
+  id: serial("id").primaryKey(),
+  fileName: text("file_name").notNull(),
+  sha256: text("sha256").notNull(),
+  waveLabel: text("wave_label"),
+  attemptedAt: timestamp("attempted_at", { withTimezone: true }).notNull().defaultNow(),
+  problemCount: integer("problem_count").notNull(),
+  problems: jsonb("problems").$type<{ row?: number; column?: string; message: string }[]>().notNull(),
+});

@@ -1,0 +1,192 @@
+// The ingest of one run: read → validate → stage every file, refuse organisation × wave clashes
+// between files of the run, then load each valid file in its own transaction. Rejected attempts
+// are recorded in ingest_attempts only.
+import path from "node:path";
+import type { Database, Session } from "../db/client";
+import { BUNDLED_FRAMEWORK_VERSION } from "../db/framework";
+import { SetupError } from "../db/migrate";
+import { formatProblems, InputError, type Problem } from "../db/problems";
+import { alreadyLoaded, loadStaged } from "./load";
+import { hashFile } from "./read";
+import { PROBLEM_LIMIT, type StagedFile, stageFile } from "./stage";
+import { loadVocabulary } from "./vocabulary";
+import { checkWaveLabel, findWave } from "./waves";
+
+export interface IngestOptions {
+  waveLabel: string;
+  /** Framework version of a new wave (default: the bundled one); must match an existing wave's. */
+  frameworkVersion?: string;
+  synthetic?: boolean | ((file: string) => boolean);
+  key: Buffer;
+  log?: (line: string) => void;
+  today?: string;
+}
+
+export interface FileOutcome {
+  file: string;
+  sha256: string;
+  status: "loaded" | "already-loaded" | "rejected";
+  message: string;
+  problems: Problem[];
+  problemCount: number;
+  rows: number;
+  respondents: number;
+  organisations: string[];
+  seconds: number;
+}
+
+export async function ingestFiles(db: Database, files: string[], options: IngestOptions): Promise<FileOutcome[]> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  checkWaveLabel(options.waveLabel);
+  const existing = await findWave(db, options.waveLabel);
+  const frameworkVersion = existing?.frameworkVersion ?? options.frameworkVersion ?? BUNDLED_FRAMEWORK_VERSION;
+  const vocab = await loadVocabulary(db, frameworkVersion);
+  if (!vocab) {
+    throw new SetupError(
+      `Framework version ${frameworkVersion} is not imported. Import it first with \`npm run framework:import\`, ` +
+        "or leave out --framework to use the bundled version.",
+    );
+  }
+  const frameworkClash =
+    existing && options.frameworkVersion && options.frameworkVersion !== existing.frameworkVersion
+      ? `wave ${existing.label} uses framework ${existing.frameworkVersion}, not ${options.frameworkVersion}; a wave has exactly one framework version`
+      : null;
+  const isSynthetic = (file: string) =>
+    typeof options.synthetic === "function" ? options.synthetic(file) : Boolean(options.synthetic);
+
+  return db.session(async (session) => {
+    const outcomes: FileOutcome[] = [];
+    const staged: Staged[] = [];
+    for (const [i, file] of files.entries()) {
+      const startedAt = Date.now();
+      const sha256 = await hashFile(file);
+      const done = (status: FileOutcome["status"], message: string, problems: Problem[] = [], problemCount = problems.length) =>
+        outcomes.push({ file, sha256, status, message, problems, problemCount, rows: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000 });
+      if (frameworkClash) {
+        done("rejected", "rejected", [{ file: path.basename(file), message: frameworkClash }]);
+        continue;
+      }
+      try {
+        const again = await alreadyLoaded(session, sha256, options.waveLabel);
+        if (again) {
+          done("already-loaded", again);
+          continue;
+        }
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        done("rejected", "rejected", [{ file: path.basename(file), message: error.message }]);
+        continue;
+      }
+      const stage = await stageFile(session, file, `ingest_stage_${i}`, vocab, options.key, options.today);
+      if (stage.problemCount > 0) {
+        done("rejected", "rejected", stage.problems, stage.problemCount);
+        await session.exec(`drop table if exists ${stage.table}`);
+        continue;
+      }
+      staged.push({ file, sha256, stage, startedAt });
+    }
+
+    // One file per organisation × wave per run: if two files hold the same organisation, neither loads.
+    const filesOf = new Map<string, string[]>();
+    for (const s of staged) for (const org of s.stage.organisations.keys()) filesOf.set(org, [...(filesOf.get(org) ?? []), s.file]);
+    for (const s of staged) {
+      const clashes = [...s.stage.organisations.keys()].filter((org) => filesOf.get(org)!.length > 1);
+      const outcome = clashes.length
+        ? rejected(s, clashes.map((org) => ({
+            file: path.basename(s.file),
+            row: s.stage.organisations.get(org)!.firstRow,
+            column: "organisation_code",
+            message: `organisation ${org} is also in ${filesOf.get(org)!.filter((f) => f !== s.file).map((f) => path.basename(f)).join(", ")} in this run; load one file per organisation and wave, so neither was loaded`,
+          })))
+        : await loadOne(session, s, options, vocab.frameworkId, isSynthetic(s.file));
+      outcomes.push(outcome);
+      await session.exec(`drop table if exists ${s.stage.table}`);
+    }
+
+    for (const o of outcomes) {
+      if (o.status === "rejected") await recordAttempt(session, o, options.waveLabel);
+      log(summaryLine(o));
+      if (o.status === "rejected") log(formatProblems(o.problems, o.problemCount, PROBLEM_LIMIT));
+    }
+    // Report in the order the files were given.
+    return files.map((f) => outcomes.find((o) => o.file === f)!);
+  });
+}
+
+type Staged = { file: string; sha256: string; stage: StagedFile; startedAt: number };
+
+function rejected(s: Staged, problems: Problem[]): FileOutcome {
+  return {
+    file: s.file,
+    sha256: s.sha256,
+    status: "rejected",
+    message: "rejected",
+    problems,
+    problemCount: problems.length,
+    rows: s.stage.rows,
+    respondents: 0,
+    organisations: [...s.stage.organisations.keys()],
+    seconds: (Date.now() - s.startedAt) / 1000,
+  };
+}
+
+async function loadOne(
+  session: Session,
+  s: Staged,
+  options: IngestOptions,
+  frameworkId: number,
+  synthetic: boolean,
+): Promise<FileOutcome> {
+  try {
+    const result = await session.transaction((tx) =>
+      loadStaged(tx, { staged: s.stage, sha256: s.sha256, waveLabel: options.waveLabel, frameworkId, synthetic, startedAt: s.startedAt }),
+    );
+    const seconds = (Date.now() - s.startedAt) / 1000;
+    if (result.kind === "already-loaded") {
+      return { file: s.file, sha256: s.sha256, status: "already-loaded", message: result.message, problems: [], problemCount: 0, rows: 0, respondents: 0, organisations: [], seconds };
+    }
+    return {
+      file: s.file,
+      sha256: s.sha256,
+      status: "loaded",
+      message: result.replaced ? `loaded, replacing ${result.replaced} earlier submission(s)` : "loaded",
+      problems: [],
+      problemCount: 0,
+      rows: result.rows,
+      respondents: result.respondents,
+      organisations: result.organisations,
+      seconds,
+    };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const problems = error.problems.length ? error.problems : [{ file: path.basename(s.file), message: error.message }];
+    return rejected(s, problems);
+  }
+}
+
+async function recordAttempt(session: Session, o: FileOutcome, waveLabel: string) {
+  await session.query(
+    `insert into ingest_attempts (file_name, sha256, wave_label, problem_count, problems) values ($1, $2, $3, $4, $5::jsonb)`,
+    [
+      path.basename(o.file),
+      o.sha256,
+      waveLabel,
+      o.problemCount,
+      JSON.stringify(o.problems.map(({ row, column, message }) => ({ row, column, message }))),
+    ],
+  );
+}
+
+export function summaryLine(o: FileOutcome): string {
+  const name = path.basename(o.file);
+  if (o.status !== "loaded") {
+    return o.status === "rejected"
+      ? `${name}: REJECTED (${o.problemCount} problem${o.problemCount === 1 ? "" : "s"}); nothing from this file was loaded`
+      : `${name}: ${o.message}`;
+  }
+  const rate = o.seconds > 0 ? Math.round(o.rows / o.seconds) : o.rows;
+  return (
+    `${name}: ${o.message} — ${o.rows.toLocaleString("en-GB")} rows, ${o.respondents.toLocaleString("en-GB")} respondents, ` +
+    `${o.organisations.join(", ")}, ${o.seconds.toFixed(1)} s (${rate.toLocaleString("en-GB")} rows/s)`
+  );
+}

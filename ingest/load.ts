@@ -1,0 +1,139 @@
+// Moves one staged, valid file into the assessment tables in a single transaction: the file's
+// submissions replace the current ones of each organisation × wave it holds, then the rollups of
+// exactly those organisations are rebuilt. Either all of it commits or none of it does.
+import path from "node:path";
+import type { Sql } from "../db/client";
+import { InputError, type Problem } from "../db/problems";
+import { rebuildRollups } from "./rollups";
+import type { StagedFile } from "./stage";
+import { createWave, findWave, organisationsNotInWave, refreshWave } from "./waves";
+
+/** Serialises loads into one wave across processes (PostgreSQL); PGlite has one writer anyway. */
+const WAVE_LOCK_CLASS = 7_320_417;
+
+export interface LoadRequest {
+  staged: StagedFile;
+  sha256: string;
+  waveLabel: string;
+  frameworkId: number;
+  synthetic: boolean;
+  startedAt: number;
+}
+
+export type LoadOutcome =
+  | { kind: "loaded"; batchId: number; rows: number; respondents: number; organisations: string[]; replaced: number }
+  | { kind: "already-loaded"; message: string };
+
+/** Is this exact content already in the database? Returns the message to print, or null. */
+export async function alreadyLoaded(tx: Sql, sha256: string, waveLabel: string): Promise<string | null> {
+  const [batch] = await tx.query<{ id: number; label: string; statuses: string[]; by_file: string | null; ended_at: string | null }>(
+    `select b.id, w.label, array_agg(distinct s.status) as statuses,
+       (select nb.file_name from batches nb where nb.id = max(s.superseded_by_batch_id)) as by_file,
+       to_char(max(s.ended_at), 'YYYY-MM-DD HH24:MI') as ended_at
+     from batches b join waves w on w.id = b.wave_id join submissions s on s.batch_id = b.id
+     where b.sha256 = $1 group by b.id, w.label order by b.id desc limit 1`,
+    [sha256],
+  );
+  if (!batch) return null;
+  if (batch.label !== waveLabel) {
+    throw new InputError(
+      `This file's content was already loaded as wave ${batch.label}; the same export cannot belong to two waves. ` +
+        `Check --wave, or load it again only after withdrawing it from ${batch.label}.`,
+    );
+  }
+  if (batch.statuses.includes("current")) return "already loaded (current) — nothing changed";
+  if (batch.statuses.includes("superseded")) {
+    return `already loaded (superseded by ${batch.by_file ?? "a later file"} on ${batch.ended_at}) — nothing changed`;
+  }
+  return null; // withdrawn: loading it again is a deliberate reinstatement
+}
+
+export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome> {
+  const { staged } = req;
+  const file = path.basename(staged.file);
+  await tx.query("select pg_advisory_xact_lock($1, hashtext($2))", [WAVE_LOCK_CLASS, req.waveLabel]);
+  const again = await alreadyLoaded(tx, req.sha256, req.waveLabel);
+  if (again) return { kind: "already-loaded", message: again };
+
+  let wave = await findWave(tx, req.waveLabel);
+  const waveId = wave ? wave.id : await createWave(tx, req.waveLabel, req.frameworkId, staged.table);
+  wave ??= await findWave(tx, req.waveLabel);
+  if (wave!.status !== "open") {
+    throw new InputError(
+      `Wave ${req.waveLabel} is ${wave!.status}: its data are final. Reopen it with ` +
+        `\`npm run wave -- set ${req.waveLabel} --status open\` if this file really belongs to it.`,
+    );
+  }
+  const organisations = [...staged.organisations.keys()].sort();
+  const [{ respondents }] = await tx.query<{ respondents: number }>(
+    `select count(distinct pseudonym)::int as respondents from ${staged.table}`,
+  );
+  const [{ id: batchId }] = await tx.query<{ id: number }>(
+    `insert into batches (file_name, sha256, wave_id, rows, respondents, synthetic, seconds)
+     values ($1, $2, $3, $4, $5, $6, 0) returning id`,
+    [file, req.sha256, waveId, staged.rows, respondents, req.synthetic],
+  );
+  const replaced = await tx.query<{ id: number }>(
+    `update submissions set status = 'superseded', superseded_by_batch_id = $1, ended_at = now()
+     where wave_id = $2 and organisation_code = any($3::text[]) and status = 'current' returning id`,
+    [batchId, waveId, organisations],
+  );
+  if (replaced.length) {
+    await tx.query("delete from respondents where submission_id = any($1::int[])", [replaced.map((r) => r.id)]);
+  }
+  await tx.query(
+    `insert into submissions (batch_id, wave_id, organisation_code, rows, respondents)
+     select $1, $2, organisation_code, count(*), count(distinct pseudonym) from ${staged.table}
+     group by organisation_code`,
+    [batchId, waveId],
+  );
+  // Month precision only: an exact assessment date helps re-identify a person.
+  await tx.query(
+    `insert into respondents (submission_id, wave_id, organisation_code, pseudonym, staff_group_code,
+                              archetype_code, band_code, assessed_month)
+     select sub.id, $2, s.organisation_code, s.pseudonym, s.staff_group_code, s.archetype_code, s.band_code,
+            date_trunc('month', s.assessed_on)::date
+     from ${staged.table} s join submissions sub on sub.batch_id = $1 and sub.organisation_code = s.organisation_code
+     group by sub.id, s.organisation_code, s.pseudonym, s.staff_group_code, s.archetype_code, s.band_code, s.assessed_on`,
+    [batchId, waveId],
+  );
+  await tx.query(
+    `insert into ratings (respondent_id, capability_id, rating)
+     select r.id, s.capability_id, s.rating
+     from ${staged.table} s join respondents r on r.wave_id = $1 and r.pseudonym = s.pseudonym`,
+    [waveId],
+  );
+  await rebuildRollups(tx, waveId, organisations);
+  await refreshWave(tx, waveId, staged.table);
+  await checkOrganisationsOpen(tx, waveId, req.waveLabel, staged, file);
+  await tx.query("update batches set seconds = $2 where id = $1", [batchId, (Date.now() - req.startedAt) / 1000]);
+  return { kind: "loaded", batchId, rows: staged.rows, respondents, organisations, replaced: replaced.length };
+}
+
+async function checkOrganisationsOpen(tx: Sql, waveId: number, label: string, staged: StagedFile, file: string) {
+  const outside = await organisationsNotInWave(tx, waveId);
+  if (!outside.length) return;
+  const [{ reference_date }] = await tx.query<{ reference_date: string }>(
+    "select reference_date from waves where id = $1",
+    [waveId],
+  );
+  const problems: Problem[] = outside
+    .filter((o) => staged.organisations.has(o.code))
+    .map((o) => ({
+      file,
+      row: staged.organisations.get(o.code)!.firstRow,
+      column: "organisation_code",
+      message: `organisation ${o.code} ${o.reason} on wave ${label}'s reference date ${reference_date}; every figure for a wave uses membership on that date`,
+    }));
+  const others = outside.filter((o) => !staged.organisations.has(o.code));
+  if (others.length) {
+    problems.push({
+      file,
+      message:
+        `loading this file would move wave ${label}'s reference date to ${reference_date}, when ` +
+        `${others.map((o) => `${o.code} (${o.reason})`).join(", ")} already loaded for the wave would be outside it; ` +
+        `fix the date with \`npm run wave -- set ${label} --reference-date YYYY-MM-DD\``,
+    });
+  }
+  throw new InputError(`${file} was not loaded.`, problems);
+}

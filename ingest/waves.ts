@@ -1,0 +1,95 @@
+// Waves: created by the first load that names one, bound to one framework version, ordered by
+// their reference date — the date at which organisation membership (ICB, region) is read.
+import type { Sql } from "../db/client";
+import { InputError } from "../db/problems";
+
+export const WAVE_STATUSES = ["open", "closed", "published"] as const;
+export type WaveStatus = (typeof WAVE_STATUSES)[number];
+
+export interface Wave {
+  id: number;
+  label: string;
+  frameworkId: number;
+  frameworkVersion: string;
+  referenceDate: string;
+  referenceDateSource: "data" | "set";
+  windowStart: string;
+  windowEnd: string;
+  status: WaveStatus;
+}
+
+const WAVE_SELECT = `
+  select w.id, w.label, w.framework_id as "frameworkId", f.version as "frameworkVersion",
+    w.reference_date as "referenceDate", w.reference_date_source as "referenceDateSource",
+    w.window_start as "windowStart", w.window_end as "windowEnd", w.status
+  from waves w join frameworks f on f.id = w.framework_id`;
+
+export async function findWave(tx: Sql, label: string): Promise<Wave | undefined> {
+  const [wave] = await tx.query<Wave>(`${WAVE_SELECT} where w.label = $1`, [label]);
+  return wave;
+}
+
+export async function listWaves(tx: Sql): Promise<Wave[]> {
+  return tx.query<Wave>(`${WAVE_SELECT} order by w.reference_date, w.label`);
+}
+
+export function checkWaveLabel(label: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(label)) {
+    throw new InputError(
+      `"${label}" is not a usable wave label: use up to 40 letters, digits, dots, dashes or underscores, e.g. 2026-summer.`,
+    );
+  }
+}
+
+/** Creates the wave for a first load, with its dates taken from the staged rows. */
+export async function createWave(tx: Sql, label: string, frameworkId: number, stageTable: string): Promise<number> {
+  const [{ id }] = await tx.query<{ id: number }>(
+    `insert into waves (label, framework_id, reference_date, window_start, window_end)
+     select $1, $2, percentile_disc(0.5) within group (order by date_trunc('month', assessed_on)::date),
+       min(assessed_on), max(assessed_on)
+     from ${stageTable} returning id`,
+    [label, frameworkId],
+  );
+  return id;
+}
+
+/**
+ * After a load or withdrawal: widen the window to cover the new rows and move a data-derived
+ * reference date to the median assessment month of the wave's current respondents. The caller
+ * then checks every organisation is open on that date (organisationsNotInWave).
+ */
+export async function refreshWave(tx: Sql, waveId: number, stageTable?: string): Promise<void> {
+  if (stageTable) {
+    await tx.query(
+      `update waves set window_start = least(window_start, s.lo), window_end = greatest(window_end, s.hi)
+       from (select min(assessed_on) as lo, max(assessed_on) as hi from ${stageTable}) s where id = $1`,
+      [waveId],
+    );
+  }
+  await tx.query(
+    `update waves set reference_date = coalesce(m.median, reference_date)
+     from (select percentile_disc(0.5) within group (order by assessed_month) as median
+           from respondents where wave_id = $1) m
+     where id = $1 and reference_date_source = 'data'`,
+    [waveId],
+  );
+}
+
+/** Organisations with current data in the wave that are not open, or in no ICB, on its reference date. */
+export async function organisationsNotInWave(tx: Sql, waveId: number): Promise<{ code: string; reason: string }[]> {
+  return tx.query<{ code: string; reason: string }>(
+    `select s.organisation_code as code, case
+         when o.opened_on > w.reference_date then 'is not open until ' || o.opened_on
+         when o.closed_on < w.reference_date then 'closed on ' || o.closed_on
+         else 'belongs to no ICB' end as reason
+     from submissions s
+     join waves w on w.id = s.wave_id
+     join organisations o on o.code = s.organisation_code
+     where s.wave_id = $1 and s.status = 'current' and (
+       o.opened_on > w.reference_date or o.closed_on < w.reference_date
+       or not exists (select 1 from organisation_memberships m where m.organisation_code = o.code
+                      and w.reference_date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)))
+     order by 1`,
+    [waveId],
+  );
+}
