@@ -71,8 +71,9 @@ async function openPostgres(url: string): Promise<Database> {
       numeric: { to: NUMERIC_OID, from: [NUMERIC_OID], serialize: (x: number) => String(x), parse: Number },
     },
   });
-  type Client = typeof client;
-  const wrap = (c: Client | Parameters<Parameters<Client["begin"]>[0]>[0]): Sql => ({
+  // A pool, a reserved connection or a transaction: all run unsafe() and COPY alike.
+  type Client = Pick<typeof client, "unsafe">;
+  const wrap = (c: Client): Sql => ({
     driver: "postgres",
     async query<T>(text: string, params: unknown[] = []) {
       return [...(await c.unsafe(text, params as never[]))] as T[];
@@ -101,7 +102,7 @@ async function openPostgres(url: string): Promise<Database> {
     },
     async session(fn) {
       const reserved = await client.reserve();
-      const s = wrap(reserved as unknown as Client);
+      const s = wrap(reserved);
       try {
         return await fn({
           ...s,

@@ -81,8 +81,9 @@ export function parseFramework(
   if (!nodesOk || !capsOk) return { framework: null, problems };
 
   // Nodes: read all first so a child may precede its parent in the file.
-  const raw = nt.rows.map((r, i) => ({ line: i + 2, ...cells(nt, r) }));
-  const byCode = new Map<string, (typeof raw)[number]>();
+  type RawNode = { line: number; code: string; parent_code: string; node_type: string; title: string };
+  const raw: RawNode[] = nt.rows.map((r, i) => ({ line: i + 2, ...(cells(nt, r) as Omit<RawNode, "line">) }));
+  const byCode = new Map<string, RawNode>();
   const nodeProblem = (line: number, column: string, message: string) =>
     problems.push({ file: files.nodes, row: line, column, message });
   for (const n of raw) {

@@ -93,7 +93,7 @@ export function validateLongRow(
       organisationCode,
       staffGroupCode: staffGroupCode!,
       archetypeCode: archetypeCode!,
-      bandCode,
+      bandCode: bandCode ?? null,
       assessedOn,
       capabilityId: capabilityId!,
       rating,

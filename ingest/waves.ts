@@ -93,3 +93,39 @@ export async function organisationsNotInWave(tx: Sql, waveId: number): Promise<{
     [waveId],
   );
 }
+
+export interface WaveChanges {
+  /** An ISO date, or "data" to go back to the median assessment month. */
+  referenceDate?: string;
+  status?: string;
+}
+
+/** `npm run wave -- set`: fix a wave's reference date or move its status along. */
+export async function setWave(tx: Sql, label: string, changes: WaveChanges): Promise<Wave> {
+  const wave = await findWave(tx, label);
+  if (!wave) throw new InputError(`There is no wave ${label}; \`npm run wave -- list\` shows the loaded waves.`);
+  if (changes.status !== undefined && !(WAVE_STATUSES as readonly string[]).includes(changes.status)) {
+    throw new InputError(`--status ${changes.status}: use open, closed or published.`);
+  }
+  if (changes.referenceDate === "data") {
+    await tx.query("update waves set reference_date_source = 'data' where id = $1", [wave.id]);
+    await refreshWave(tx, wave.id);
+  } else if (changes.referenceDate !== undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(changes.referenceDate) || Number.isNaN(Date.parse(changes.referenceDate))) {
+      throw new InputError(`--reference-date ${changes.referenceDate}: expected YYYY-MM-DD, or "data".`);
+    }
+    await tx.query("update waves set reference_date = $2, reference_date_source = 'set' where id = $1", [
+      wave.id,
+      changes.referenceDate,
+    ]);
+  }
+  if (changes.status !== undefined) await tx.query("update waves set status = $2 where id = $1", [wave.id, changes.status]);
+  const outside = await organisationsNotInWave(tx, wave.id);
+  if (outside.length) {
+    throw new InputError(
+      `Not changed: on that reference date ${outside.map((o) => `${o.code} ${o.reason}`).join(", ")}; ` +
+        "every organisation in a wave must be open and in an ICB on its reference date.",
+    );
+  }
+  return (await findWave(tx, label))!;
+}

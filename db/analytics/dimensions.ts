@@ -1,0 +1,106 @@
+// What the gaps query can group and filter by, and which rollup grain answers a request.
+// Pure: a request in, a plan (or a clear refusal) out.
+
+export const PERSON_DIMENSIONS = ["wave", "region", "icb", "organisation", "staff_group", "archetype", "band"] as const;
+export const FRAMEWORK_DIMENSIONS = ["domain", "sub_domain", "capability", "level"] as const;
+export type PersonDimension = (typeof PERSON_DIMENSIONS)[number];
+export type FrameworkDimension = (typeof FRAMEWORK_DIMENSIONS)[number];
+export type Dimension = PersonDimension | FrameworkDimension;
+export const DIMENSIONS: readonly Dimension[] = [...PERSON_DIMENSIONS, ...FRAMEWORK_DIMENSIONS];
+
+/** The framework groupings offered: each is one rollup grain, so a respondent counts once per cell. */
+export type FrameworkGrain = "none" | "domain" | "sub_domain" | "capability" | "level" | "domain_level";
+/** Rollup grains as stored (grain column of the rollups table). */
+export type RollupGrain = "all" | "domain" | "sub_domain" | "capability" | "level" | "domain_level";
+
+export type Filters = Partial<Record<Dimension, string>>;
+
+export class QueryError extends Error {}
+
+export function isDimension(value: string): value is Dimension {
+  return (DIMENSIONS as readonly string[]).includes(value);
+}
+
+export interface GapPlan {
+  person: PersonDimension[];
+  grain: FrameworkGrain;
+  /** Framework dimensions in output order. */
+  framework: FrameworkDimension[];
+  rollupGrain: RollupGrain;
+  filters: Filters;
+}
+
+const GRAIN_OF: Record<string, FrameworkGrain> = {
+  "": "none",
+  domain: "domain",
+  sub_domain: "sub_domain",
+  capability: "capability",
+  level: "level",
+  "domain,level": "domain_level",
+};
+
+/** Parses `by` (e.g. ["region", "domain"]) and filters into a plan, or throws QueryError. */
+export function planGaps(by: string[], filters: Filters = {}): GapPlan {
+  const unknown = [...by, ...Object.keys(filters)].filter((d) => !isDimension(d));
+  if (unknown.length) {
+    throw new QueryError(`Unknown dimension ${unknown.join(", ")}: use ${DIMENSIONS.join(", ")}.`);
+  }
+  const dims = by as Dimension[];
+  if (new Set(dims).size !== dims.length) throw new QueryError("A dimension appears twice in by.");
+  const person = PERSON_DIMENSIONS.filter((d) => dims.includes(d));
+  const framework = FRAMEWORK_DIMENSIONS.filter((d) => dims.includes(d));
+  const grain = GRAIN_OF[framework.join(",")];
+  if (!grain) {
+    throw new QueryError(
+      `Cannot group by ${framework.join(" and ")} together: use at most one framework grouping ` +
+        "(domain, sub_domain, capability, level, or domain with level).",
+    );
+  }
+  const set = (Object.keys(filters) as Dimension[]).filter(
+    (d) => filters[d] !== undefined && filters[d] !== "",
+  );
+  const cleanFilters = Object.fromEntries(set.map((d) => [d, String(filters[d]).trim()])) as Filters;
+  if (cleanFilters.level !== undefined && !/^[1-4]$/.test(cleanFilters.level)) {
+    throw new QueryError(`level=${cleanFilters.level} is not a level: use 1, 2, 3 or 4.`);
+  }
+  const f = new Set(set.filter((d) => (FRAMEWORK_DIMENSIONS as readonly string[]).includes(d)));
+  const rollupGrain = chooseRollupGrain(grain, f);
+  if (!rollupGrain) {
+    throw new QueryError(
+      `Cannot ${grain === "none" ? "filter" : `group by ${framework.join(" and ")} and filter`} by ` +
+        `${[...f].join(" and ")}: the figures would count a respondent more than once. ` +
+        "Group by the finer of the two instead (for example by capability).",
+    );
+  }
+  return { person, grain, framework, rollupGrain, filters: cleanFilters };
+}
+
+/** The single rollup grain whose rows map one-to-one onto the requested cells, if any. */
+function chooseRollupGrain(grain: FrameworkGrain, f: Set<string>): RollupGrain | null {
+  const only = (...allowed: string[]) => [...f].every((d) => allowed.includes(d));
+  switch (grain) {
+    case "capability":
+      return "capability";
+    case "none":
+      if (f.has("capability")) return "capability";
+      if (f.size === 0) return "all";
+      if (only("domain", "level") && f.has("domain") && f.has("level")) return "domain_level";
+      if (only("domain", "sub_domain") && f.has("sub_domain")) return "sub_domain";
+      if (only("domain")) return "domain";
+      if (only("level")) return "level";
+      return null;
+    case "domain":
+      if (only("domain")) return "domain";
+      if (only("domain", "level")) return "domain_level";
+      return null;
+    case "sub_domain":
+      return only("domain", "sub_domain") ? "sub_domain" : null;
+    case "level":
+      if (f.has("capability")) return "capability";
+      if (only("level")) return "level";
+      if (only("level", "domain")) return "domain_level";
+      return null;
+    case "domain_level":
+      return only("domain", "level") ? "domain_level" : null;
+  }
+}
