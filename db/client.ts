@@ -32,6 +32,8 @@ export interface Database extends Session {
   readonly location: string;
   session<T>(fn: (session: Session) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** PGlite only: the whole data folder as a gzipped tarball (test fixtures, backups). */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 export interface OpenOptions {
@@ -43,11 +45,14 @@ export interface OpenOptions {
   loadDataDir?: Blob;
 }
 
-export const DEFAULT_DATA_DIR = path.resolve("data", "pglite");
+/** Where the embedded database and the generated pseudonym key live: DATA_DIR, default ./data. */
+export function dataDir(env = process.env): string {
+  return path.resolve(env.DATA_DIR || "data");
+}
 
 /** The database this process should use, from the environment. */
 export function databaseOptionsFromEnv(env = process.env): OpenOptions {
-  return env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: DEFAULT_DATA_DIR };
+  return env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.join(dataDir(env), "pglite") };
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
@@ -181,6 +186,9 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
     },
     async close() {
       if (!pg.closed) await pg.close();
+    },
+    async dumpDataDir() {
+      return pg.dumpDataDir("gzip");
     },
   };
 }

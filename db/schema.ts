@@ -234,14 +234,16 @@ export const respondents = pgTable(
   ],
 );
 
-/** A Rating: one respondent's 0..4 answer for one capability. */
+/**
+ * A Rating: one respondent's 0..4 answer for one capability. The largest table by far, so it has
+ * no foreign keys: per-row FK checks tripled bulk-load time. Loads insert ratings only for
+ * respondents and capabilities they have just resolved, and deletes go through ingest/load.ts.
+ */
 export const ratings = pgTable(
   "ratings",
   {
-    respondentId: integer("respondent_id")
-      .notNull()
-      .references(() => respondents.id, { onDelete: "cascade" }),
-    capabilityId: integer("capability_id").notNull().references(() => capabilities.id),
+    respondentId: integer("respondent_id").notNull(),
+    capabilityId: integer("capability_id").notNull(),
     rating: smallint("rating").notNull(),
   },
   (t) => [primaryKey({ columns: [t.respondentId, t.capabilityId] })],

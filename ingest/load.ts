@@ -4,7 +4,7 @@
 import path from "node:path";
 import type { Sql } from "../db/client";
 import { InputError, type Problem } from "../db/problems";
-import { rebuildRollups } from "./rollups";
+import { deleteRollups, insertRollups } from "./rollups";
 import type { StagedFile } from "./stage";
 import { createWave, findWave, organisationsNotInWave, refreshWave } from "./waves";
 
@@ -78,9 +78,7 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
      where wave_id = $2 and organisation_code = any($3::text[]) and status = 'current' returning id`,
     [batchId, waveId, organisations],
   );
-  if (replaced.length) {
-    await tx.query("delete from respondents where submission_id = any($1::int[])", [replaced.map((r) => r.id)]);
-  }
+  await deleteSubmissionData(tx, replaced.map((r) => r.id));
   await tx.query(
     `insert into submissions (batch_id, wave_id, organisation_code, rows, respondents)
      select $1, $2, organisation_code, count(*), count(distinct pseudonym) from ${staged.table}
@@ -103,11 +101,22 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
      from ${staged.table} s join respondents r on r.wave_id = $1 and r.pseudonym = s.pseudonym`,
     [waveId],
   );
-  await rebuildRollups(tx, waveId, organisations);
+  await deleteRollups(tx, waveId, organisations);
+  await insertRollups(tx, waveId, staged.table);
   await refreshWave(tx, waveId, staged.table);
   await checkOrganisationsOpen(tx, waveId, req.waveLabel, staged, file);
   await tx.query("update batches set seconds = $2 where id = $1", [batchId, (Date.now() - req.startedAt) / 1000]);
   return { kind: "loaded", batchId, rows: staged.rows, respondents, organisations, replaced: replaced.length };
+}
+
+/** Deletes the ratings and respondents of submissions (ratings first: they carry no foreign key). */
+export async function deleteSubmissionData(tx: Sql, submissionIds: number[]): Promise<void> {
+  if (submissionIds.length === 0) return;
+  await tx.query(
+    `delete from ratings where respondent_id in (select id from respondents where submission_id = any($1::int[]))`,
+    [submissionIds],
+  );
+  await tx.query("delete from respondents where submission_id = any($1::int[])", [submissionIds]);
 }
 
 async function checkOrganisationsOpen(tx: Sql, waveId: number, label: string, staged: StagedFile, file: string) {

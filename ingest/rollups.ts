@@ -1,46 +1,65 @@
-// Rebuilds the rollups of one wave × a set of organisations from their ratings.
-// Each rollup row holds, for one person-axis cell × one framework grain value: respondents with
-// at least one required rating there, required and met ratings, and per-respondent sums of
-// squares (Σr², Σu², Σru, u = unmet) from which a pooled variance can be computed at any grain.
+// Rollups for one wave × the organisations a file holds, computed from the file's staged rows
+// (a file is each of its organisations' complete submission, so nothing else contributes).
+// Each row holds, for one person-axis cell × one framework grain value: respondents with at
+// least one required rating there, required and met ratings, and per-respondent sums Σr², Σu²,
+// Σru (u = unmet) from which a pooled variance can be computed at any grain.
 import type { Sql } from "../db/client";
 
-export async function rebuildRollups(tx: Sql, waveId: number, organisationCodes: string[]): Promise<void> {
+/** Removes the rollups of these organisations in the wave (before a reload, or on withdrawal). */
+export async function deleteRollups(tx: Sql, waveId: number, organisationCodes: string[]): Promise<void> {
   await tx.query("delete from rollups where wave_id = $1 and organisation_code = any($2::text[])", [
     waveId,
     organisationCodes,
   ]);
-  await tx.query(
-    `insert into rollups (wave_id, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key,
-                          respondents, required, met, sum_r2, sum_u2, sum_ru)
-     with required as (
-       -- A rating counts only where the capability is badged with the respondent's archetype.
-       select r.id as respondent_id, r.organisation_code, r.staff_group_code, r.archetype_code, r.band_code,
-              c.id as capability_id, c.code, c.level, c.domain_code,
-              (rt.rating >= f.met_threshold)::int as met
-       from respondents r
-       join ratings rt on rt.respondent_id = r.id
-       join capabilities c on c.id = rt.capability_id
-       join frameworks f on f.id = c.framework_id
-       where r.wave_id = $1 and r.organisation_code = any($2::text[])
-         and strpos(c.archetypes, r.archetype_code) > 0
-     ), keyed as (
-       select q.*, 'all' as grain, '' as grain_key from required q
-       union all select q.*, 'capability', q.code from required q
-       union all select q.*, 'level', q.level::text from required q
-       union all select q.*, 'domain_level', q.domain_code || ':' || q.level from required q
-       union all select q.*, cn.node_type, cn.node_code from required q
-         join capability_nodes cn on cn.capability_id = q.capability_id
-     ), per_respondent as (
-       select organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key, respondent_id,
-              count(*) as r, sum(met) as m
-       from keyed
-       group by organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key, respondent_id
-     )
-     select $1, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key,
-            count(*)::int, sum(r)::int, sum(m)::int,
+}
+
+/**
+ * Inserts rollups from `source`, a table with organisation_code, staff_group_code,
+ * archetype_code, band_code, pseudonym, capability_id and rating (one row per respondent ×
+ * capability). Per-respondent sums are built once at domain × level and rolled up from there.
+ */
+export async function insertRollups(tx: Sql, waveId: number, source: string): Promise<void> {
+  const person = "organisation_code, staff_group_code, archetype_code, band_code";
+  const columns = `wave_id, ${person}, grain, grain_key, respondents, required, met, sum_r2, sum_u2, sum_ru`;
+  // Sums per-respondent rows into one rollup row per person-axis cell × grain value.
+  const finish = (grain: string, key: string, from: string, groupBy: string[]) =>
+    `select $1::int, ${person}, ${grain}, ${key}, count(*)::int, sum(r)::int, sum(m)::int,
             sum(r * r)::bigint, sum((r - m) * (r - m))::bigint, sum(r * (r - m))::bigint
-     from per_respondent
-     group by organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key`,
-    [waveId, organisationCodes],
+     from ${from} group by ${[person, ...groupBy].join(", ")}`;
+  await tx.query(
+    `insert into rollups (${columns})
+     with required as materialized (
+       -- A rating counts only where the capability is badged with the respondent's archetype.
+       select s.organisation_code, s.staff_group_code, s.archetype_code, s.band_code, s.pseudonym,
+              c.id as capability_id, c.code, c.level, c.domain_code, (s.rating >= f.met_threshold)::int as met
+       from ${source} s
+       join capabilities c on c.id = s.capability_id
+       join frameworks f on f.id = c.framework_id
+       where strpos(c.archetypes, s.archetype_code) > 0
+     ), domain_level as materialized (
+       select ${person}, pseudonym, domain_code, level, count(*) as r, sum(met) as m
+       from required group by ${person}, pseudonym, domain_code, level
+     ), per_domain as (
+       select ${person}, domain_code, sum(r) as r, sum(m) as m from domain_level group by ${person}, pseudonym, domain_code
+     ), per_level as (
+       select ${person}, level, sum(r) as r, sum(m) as m from domain_level group by ${person}, pseudonym, level
+     ), per_all as (
+       select ${person}, sum(r) as r, sum(m) as m from domain_level group by ${person}, pseudonym
+     ), per_node as (
+       select q.organisation_code, q.staff_group_code, q.archetype_code, q.band_code, cn.node_type, cn.node_code,
+              count(*) as r, sum(q.met) as m
+       from required q join capability_nodes cn on cn.capability_id = q.capability_id and cn.node_type <> 'domain'
+       group by q.organisation_code, q.staff_group_code, q.archetype_code, q.band_code, q.pseudonym, cn.node_type, cn.node_code
+     ), per_capability as (
+       -- One rating per respondent and capability: r = 1.
+       select ${person}, code, 1 as r, met as m from required
+     )
+     ${finish("'domain_level'", "domain_code || ':' || level", "domain_level", ["domain_code", "level"])}
+     union all ${finish("'domain'", "domain_code", "per_domain", ["domain_code"])}
+     union all ${finish("'level'", "level::text", "per_level", ["level"])}
+     union all ${finish("'all'", "''", "per_all", [])}
+     union all ${finish("node_type", "node_code", "per_node", ["node_type", "node_code"])}
+     union all ${finish("'capability'", "code", "per_capability", ["code"])}`,
+    [waveId],
   );
 }

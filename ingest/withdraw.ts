@@ -2,7 +2,8 @@
 // rollups for the wave, and keeps the submission row (status 'withdrawn') as the record of it.
 import type { Database } from "../db/client";
 import { InputError } from "../db/problems";
-import { rebuildRollups } from "./rollups";
+import { deleteSubmissionData } from "./load";
+import { deleteRollups } from "./rollups";
 import { findWave, refreshWave } from "./waves";
 
 export async function withdrawSubmission(
@@ -22,8 +23,8 @@ export async function withdrawSubmission(
     if (!current) {
       throw new InputError(`${organisation} has no current submission in wave ${waveLabel}; nothing was withdrawn.`);
     }
-    await tx.query("delete from respondents where submission_id = $1", [current.id]);
-    await rebuildRollups(tx, wave.id, [organisation]);
+    await deleteSubmissionData(tx, [current.id]);
+    await deleteRollups(tx, wave.id, [organisation]);
     await refreshWave(tx, wave.id);
     return { respondents: current.respondents, rows: current.rows };
   });

@@ -5,6 +5,7 @@ import type { Sql } from "../client";
 import { type Dimension, type FrameworkDimension, type GapPlan, planGaps, QueryError, type Filters, type RollupGrain } from "./dimensions";
 import { gapRate } from "./metrics";
 import { describeScope, type Scope } from "./scope";
+import { dataStatus } from "./status";
 import { isSuppressed, suppressionThreshold } from "./suppression";
 
 export type Cell = string | number | boolean | null;
@@ -239,11 +240,7 @@ async function resolveWaves(db: Sql, plan: GapPlan): Promise<WaveRef[]> {
 }
 
 async function gapMeta(db: Sql, scope: Scope, plan: GapPlan, waves: WaveRef[], k: number): Promise<GapMeta> {
-  const [status] = await db.query<{ synthetic: boolean; data_as_at: string | null }>(
-    `select exists (select 1 from submissions s join batches b on b.id = s.batch_id
-                    where s.status = 'current' and b.synthetic) as synthetic,
-            to_char(max(loaded_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as data_as_at from batches`,
-  );
+  const status = await dataStatus(db);
   return {
     by: [...plan.person, ...plan.framework],
     filters: plan.filters,
@@ -255,7 +252,7 @@ async function gapMeta(db: Sql, scope: Scope, plan: GapPlan, waves: WaveRef[], k
       k,
     },
     synthetic: status.synthetic,
-    data_as_at: status.data_as_at,
+    data_as_at: status.dataAsAt,
     generated_at: new Date().toISOString(),
   };
 }

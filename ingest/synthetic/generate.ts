@@ -113,6 +113,7 @@ export function selectOrganisations(all: SyntheticOrganisation[], n: number, wav
 
 /** Shares of `total` proportional to weights, at least `min` each (water-filling), summing to total. */
 export function allocateRespondents(total: number, weights: readonly number[], min: number): number[] {
+  if (weights.length === 0) return [];
   if (total <= min * weights.length) return weights.map(() => min);
   const fixed = weights.map(() => false);
   let shares: number[] = [];

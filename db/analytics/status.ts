@@ -1,0 +1,40 @@
+// What every page shows about the data themselves: whether synthetic data are loaded, when the
+// data last changed, and which waves exist.
+import type { Sql } from "../client";
+import { listWaves, type Wave } from "../waves";
+import type { Scope } from "./scope";
+
+export interface DataStatus {
+  synthetic: boolean;
+  /** When the last file was loaded (ISO, UTC), or null before any load. */
+  dataAsAt: string | null;
+  waves: Wave[];
+}
+
+export async function dataStatus(db: Sql): Promise<DataStatus> {
+  const [row] = await db.query<{ synthetic: boolean; data_as_at: string | null }>(
+    `select exists (select 1 from submissions s join batches b on b.id = s.batch_id
+                    where s.status = 'current' and b.synthetic) as synthetic,
+            to_char(max(loaded_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as data_as_at from batches`,
+  );
+  return { synthetic: row.synthetic, dataAsAt: row.data_as_at, waves: await listWaves(db) };
+}
+
+/** Organisations with at least one respondent in the wave, within the scope. */
+export async function organisationsReporting(db: Sql, scope: Scope, waveLabel: string): Promise<number> {
+  const params: unknown[] = [waveLabel];
+  let condition = "";
+  if (scope.kind !== "national") {
+    params.push(scope.code);
+    condition = `and ${scope.kind === "organisation" ? "ro.organisation_code" : scope.kind === "region" ? "m.region_code" : "m.icb_code"} = $2`;
+  }
+  const [{ n }] = await db.query<{ n: number }>(
+    `select count(distinct ro.organisation_code)::int as n
+     from rollups ro join waves w on w.id = ro.wave_id
+     join organisation_memberships m on m.organisation_code = ro.organisation_code
+       and w.reference_date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)
+     where w.label = $1 and ro.grain = 'all' ${condition}`,
+    params,
+  );
+  return n;
+}

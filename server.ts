@@ -1,0 +1,87 @@
+// The web server: prepares the database (migrations, reference data, bundled framework, and on
+// the embedded default a demo dataset when it holds no submissions), then serves the Remix app.
+// It binds HOST (default 127.0.0.1: nothing is exposed until access control exists) and PORT
+// (default 3000), and closes the database and exits on SIGTERM/SIGINT.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { registerDatabase } from "./app/lib/db.server";
+import { openPreparedDatabase } from "./db/setup";
+import { loadDemoIfEmpty } from "./ingest/demo";
+import { pseudonymKey } from "./ingest/pseudonym";
+
+const dev = process.argv.includes("--dev");
+const host = process.env.HOST ?? "127.0.0.1";
+const port = Number(process.env.PORT ?? 3000);
+const BUILD = path.resolve("build/server/index.js");
+
+/** The newest modification time under the folders the build is made from. */
+function newestSource(paths: string[]): number {
+  let newest = 0;
+  for (const p of paths) {
+    if (!existsSync(p)) continue;
+    const stat = statSync(p);
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(p)) newest = Math.max(newest, newestSource([path.join(p, entry)]));
+    } else newest = Math.max(newest, stat.mtimeMs);
+  }
+  return newest;
+}
+
+function buildIfNeeded(): void {
+  const sources = ["app", "db", "vite.config.ts", "package.json"];
+  if (existsSync(BUILD) && statSync(BUILD).mtimeMs >= newestSource(sources)) return;
+  process.stderr.write("Building the app (first start or sources changed)…\n");
+  const result = spawnSync(process.execPath, [path.resolve("node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (result.status !== 0) throw new Error("The build failed; see the messages above.");
+}
+
+async function main() {
+  if (!dev) buildIfNeeded();
+  const opened = await openPreparedDatabase({});
+  registerDatabase(opened.db);
+  if (!process.env.DATABASE_URL) await loadDemoIfEmpty(opened.db, pseudonymKey());
+
+  const app = express();
+  app.disable("x-powered-by");
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  if (dev) {
+    const vite = await import("vite");
+    const viteServer = await vite.createServer({ server: { middlewareMode: true } });
+    app.use(viteServer.middlewares);
+    build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+  } else {
+    // React's server renderer picks its production build from NODE_ENV at import time. The database
+    // is prepared by now, so NODE_ENV no longer changes what start-up does to it.
+    process.env.NODE_ENV ??= "production";
+    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+    app.use(express.static("build/client", { maxAge: "1h" }));
+    build = (await import(pathToFileURL(BUILD).href)) as ServerBuild;
+  }
+  app.all("*", createRequestHandler({ build, mode: dev ? "development" : "production" }));
+
+  const server = app.listen(port, host, () => {
+    process.stderr.write(`Capability Gap Analytics is running at http://${host === "0.0.0.0" ? "localhost" : host}:${port}/\n`);
+  });
+  const shutdown = (signal: string) => {
+    process.stderr.write(`${signal}: closing the database and stopping.\n`);
+    server.close();
+    server.closeAllConnections();
+    opened.close().finally(() => process.exit(0));
+    setTimeout(() => process.exit(1), 5000).unref();
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+  const known = ["SetupError", "LockBusyError"].includes((error as Error).constructor.name);
+  process.stderr.write(`${known ? "Error: " + (error as Error).message : (error as Error).stack}\n`);
+  process.exit(2);
+});
