@@ -1,0 +1,30 @@
+// The ranked capabilities behind the bar chart, with full capability statements.
+import type { RankedCapability } from "~/charts/top-capabilities.server";
+import { formatCount, formatPercent } from "~/lib/format";
+import { DataTable } from "./DataTable";
+
+export function CapabilityTable({ id, caption, ranked }: { id: string; caption: string; ranked: RankedCapability[] }) {
+  return (
+    <DataTable
+      id={id}
+      caption={caption}
+      rowHeader="Rank"
+      columns={[
+        { key: "capability", header: "Capability" },
+        { key: "respondents", header: "Respondents", numeric: true },
+        { key: "gap", header: "Gap rate", numeric: true },
+      ]}
+      rows={ranked.map((c) => ({
+        key: c.code,
+        header: c.rank,
+        cells: [
+          <>
+            <strong>{c.code}</strong> {c.title}
+          </>,
+          formatCount(c.respondents),
+          formatPercent(c.gapRate),
+        ],
+      }))}
+    />
+  );
+}

@@ -1,0 +1,57 @@
+// Building blocks every page uses: headline figures and a person × Domain heatmap with its table
+// data. All figures come from queryGaps, so suppression is always already applied.
+import type { Filters } from "~db/analytics/dimensions";
+import { queryGaps } from "~db/analytics/gaps";
+import { NATIONAL, type Scope } from "~db/analytics/scope";
+import { organisationsReporting } from "~db/analytics/status";
+import type { Sql } from "~db/client";
+import type { Wave } from "~db/waves";
+import { renderGapHeatmap } from "~/charts/heatmap.server";
+import { type GapMatrix, type MatrixSpec, toGapMatrix } from "./gap-matrix";
+import { orBadRequest } from "./http.server";
+
+export interface Headline {
+  /** Null when suppressed. */
+  respondents: number | null;
+  /** Organisations with respondents in the wave; absent on an organisation's own page. */
+  organisations?: number;
+  gapRate: number | null;
+  suppressed: boolean;
+}
+
+export async function headline(db: Sql, wave: Wave, filters: Filters, countOrganisationsIn?: Scope): Promise<Headline> {
+  const table = await orBadRequest(() => queryGaps(db, NATIONAL, { by: [], filters: { ...filters, wave: wave.label } }));
+  const [row] = table.rows;
+  const result: Headline = {
+    respondents: typeof row?.respondents === "number" ? row.respondents : null,
+    gapRate: typeof row?.gap_rate === "number" ? row.gap_rate : null,
+    suppressed: row?.suppressed === true,
+  };
+  if (countOrganisationsIn) result.organisations = await organisationsReporting(db, countOrganisationsIn, wave.label);
+  return result;
+}
+
+export interface HeatmapFigure {
+  matrix: GapMatrix;
+  /** Server-rendered chart figure (HTML). */
+  chart: string;
+  /** Suppression threshold used, for the page's explanations. */
+  k: number;
+}
+
+export interface HeatmapRequest extends MatrixSpec {
+  id: string;
+  title: string;
+  wave: Wave;
+  filters?: Filters;
+}
+
+export async function domainHeatmap(db: Sql, request: HeatmapRequest): Promise<HeatmapFigure> {
+  const table = await orBadRequest(() =>
+    queryGaps(db, NATIONAL, { by: [request.rowDimension, "domain"], filters: { ...request.filters, wave: request.wave.label } }),
+  );
+  const matrix = toGapMatrix(table.rows, request);
+  const k = table.meta.suppression.k;
+  // The href function cannot travel to the browser; the matrix rows already carry their links.
+  return { matrix, chart: renderGapHeatmap({ id: request.id, title: request.title, matrix, k }), k };
+}

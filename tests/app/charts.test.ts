@@ -1,0 +1,149 @@
+// Chart functions: data in, figure HTML out. Parsed back with linkedom to check structure.
+import { parseHTML } from "linkedom";
+import { describe, expect, it } from "vitest";
+import type { GapRow } from "~db/analytics/gaps";
+import { gapBand, GAP_PALETTE, labelColour } from "~/charts/gap-colours.server";
+import { heatmapSummary, renderGapHeatmap } from "~/charts/heatmap.server";
+import { NO_DATA_MESSAGE } from "~/charts/render.server";
+import { renderTopCapabilities, topCapabilities } from "~/charts/top-capabilities.server";
+import { toGapMatrix } from "~/lib/gap-matrix";
+
+const published = (region: string, name: string, domain: string, domainName: string, gap: number, respondents = 120): GapRow => ({
+  region, region_name: name, domain, domain_name: domainName, respondents, required: 100, met: 100 - gap * 100, gap_rate: gap, suppressed: false,
+});
+const suppressed = (region: string, name: string, domain: string, domainName: string): GapRow => ({
+  region, region_name: name, domain, domain_name: domainName, respondents: null, required: null, met: null, gap_rate: null, suppressed: true,
+});
+
+// London has both domains; North West is suppressed in domain 1 and has no row at all for domain 6.
+const rows: GapRow[] = [
+  published("Y56", "London", "1", "Digital implementation", 0.257),
+  published("Y56", "London", "6", "Artificial intelligence (AI)", 0.48),
+  suppressed("Y62", "North West", "1", "Digital implementation"),
+  published("Y61", "North East and Yorkshire", "6", "Artificial intelligence (AI)", 0.62),
+];
+const matrix = toGapMatrix(rows, {
+  rowDimension: "region", columnDimension: "domain", rowNoun: "Region", columnNoun: "Domain", href: (c) => `/regions/${c}?wave=2026-summer`,
+});
+
+function parse(html: string) {
+  return parseHTML(`<!doctype html><html><body>${html}</body></html>`).document;
+}
+
+describe("toGapMatrix", () => {
+  it("completes the grid and tells suppressed from missing cells", () => {
+    expect(matrix.columns.map((c) => c.code)).toEqual(["1", "6"]);
+    expect(matrix.rows.map((r) => r.name)).toEqual(["London", "North West", "North East and Yorkshire"]);
+    const northWest = matrix.rows[1];
+    expect(northWest.cells.map((c) => c.state)).toEqual(["suppressed", "no-data"]);
+    expect(northWest.cells[0].gapRate).toBeNull();
+    expect(northWest.href).toBe("/regions/Y62?wave=2026-summer");
+  });
+});
+
+describe("renderGapHeatmap", () => {
+  const html = renderGapHeatmap({ id: "regions", title: "Gap rate by region and domain", matrix, k: 10 });
+  const doc = parse(html);
+  const chart = doc.querySelector(".app-chart__plot svg")!;
+
+  it("renders an SVG inside a titled figure with a summary", () => {
+    expect(chart).toBeTruthy();
+    expect(doc.querySelector(".app-chart__title")!.textContent).toBe("Gap rate by region and domain");
+    expect(doc.querySelector(".app-chart__summary")!.textContent).toContain(
+      "Highest gap: North East and Yorkshire, Artificial intelligence (AI), 62.0%.",
+    );
+  });
+
+  it("sets the accessibility attributes and leaves no aria-label on mark groups", () => {
+    for (const svg of doc.querySelectorAll("svg:not([aria-hidden])")) {
+      expect(svg.getAttribute("role")).toBe("img");
+      expect(svg.getAttribute("aria-label")).toBeTruthy();
+    }
+    expect(chart.getAttribute("aria-label")).toMatch(/^Gap rate by region and domain\. Highest gap/);
+    expect(doc.querySelectorAll("g[aria-label]").length).toBe(0);
+  });
+
+  it("draws suppressed cells hatched with S, and missing cells white with a dash", () => {
+    const hatch = doc.querySelector("pattern#regions-hatch");
+    expect(hatch).toBeTruthy();
+    const hatched = [...chart.querySelectorAll("g[fill='url(#regions-hatch)'] rect")];
+    expect(hatched).toHaveLength(1);
+    expect(hatched[0].querySelector("title")!.textContent).toBe("North West, Digital implementation: suppressed (fewer than 10 respondents)");
+    const blank = [...chart.querySelectorAll("g[stroke-dasharray] rect")];
+    expect(blank).toHaveLength(2);
+    expect(blank.map((r) => r.querySelector("title")!.textContent)).toContain("North West, Artificial intelligence (AI): no data");
+    const labels = [...chart.querySelectorAll("text")].map((t) => t.textContent);
+    expect(labels.filter((l) => l === "S")).toHaveLength(1);
+    expect(labels.filter((l) => l === "–")).toHaveLength(2);
+    // Nothing of a suppressed cell is revealed, and no suppressed cell is coloured by rate.
+    expect(labels).toContain("25.7%");
+    expect(hatched[0].getAttribute("fill")).toBeNull();
+  });
+
+  it("explains S and – in a key next to a threshold legend", () => {
+    const key = doc.querySelector(".app-chart__key")!;
+    expect(key.textContent).toContain("suppressed, fewer than 10 respondents");
+    expect(key.textContent).toContain("no data for this combination");
+    expect(key.querySelector("svg[role=img]")!.getAttribute("aria-label")).toContain("under 20%");
+  });
+
+  it("links published and suppressed cells to the row's page, out of the tab order", () => {
+    const links = [...chart.querySelectorAll("a")];
+    expect(links.map((a) => a.getAttribute("href"))).toContain("/regions/Y62?wave=2026-summer");
+    expect(links.every((a) => a.getAttribute("tabindex") === "-1")).toBe(true);
+  });
+
+  it("says so instead of drawing when there is no data", () => {
+    const empty = toGapMatrix([], { rowDimension: "region", columnDimension: "domain", rowNoun: "Region", columnNoun: "Domain" });
+    const out = renderGapHeatmap({ id: "empty", title: "Gap rate", matrix: empty, k: 10 });
+    expect(out).toContain(NO_DATA_MESSAGE);
+    expect(out).not.toContain("<svg");
+  });
+
+  it("still draws a grid where every cell is suppressed", () => {
+    const all = toGapMatrix([suppressed("Y56", "London", "1", "Digital implementation")], {
+      rowDimension: "region", columnDimension: "domain", rowNoun: "Region", columnNoun: "Domain",
+    });
+    expect(heatmapSummary(all, 10)).toBe("No cell has enough respondents to publish a gap rate. 1 cell is suppressed (fewer than 10 respondents).");
+    expect(renderGapHeatmap({ id: "s", title: "t", matrix: all, k: 10 })).toContain("<svg");
+  });
+});
+
+describe("gap colours", () => {
+  it("puts rates in fixed bands with readable label colours", () => {
+    expect(gapBand(0.1)).toBe(0);
+    expect(gapBand(0.2)).toBe(1);
+    expect(gapBand(0.95)).toBe(GAP_PALETTE.length - 1);
+    expect(labelColour(0.1)).not.toBe(labelColour(0.9));
+  });
+});
+
+describe("top capabilities", () => {
+  const capability = (code: string, gap: number | null): GapRow => ({
+    capability: code, capability_name: `Capability statement ${code} that is rather long and needs shortening for the chart`,
+    respondents: gap === null ? null : 500, required: null, met: null, gap_rate: gap, suppressed: gap === null,
+  });
+  const rows = [capability("1-01", 0.3), capability("6.2-10", 0.92), capability("2-03", null), ...Array.from({ length: 12 }, (_, i) => capability(`3-${10 + i}`, 0.5 + i / 100))];
+
+  it("ranks published capabilities only, largest first, at most ten", () => {
+    const ranked = topCapabilities(rows);
+    expect(ranked).toHaveLength(10);
+    expect(ranked[0]).toMatchObject({ code: "6.2-10", rank: 1 });
+    expect(ranked.map((c) => c.code)).not.toContain("2-03");
+  });
+
+  it("renders bars with a summary and accessible SVG", () => {
+    const doc = parse(renderTopCapabilities({ id: "top", title: "Largest gaps", ranked: topCapabilities(rows), suppressedCount: 1, k: 10 }));
+    const svg = doc.querySelector("svg")!;
+    expect(svg.getAttribute("role")).toBe("img");
+    expect(doc.querySelectorAll("g[aria-label]").length).toBe(0);
+    expect(svg.querySelectorAll("rect").length).toBeGreaterThanOrEqual(10);
+    expect(doc.querySelector(".app-chart__summary")!.textContent).toMatch(/^Largest gap: 6\.2-10 .*, 92\.0%\..*1 capability is suppressed/);
+  });
+
+  it("says so instead of drawing when nothing can be ranked", () => {
+    const out = renderTopCapabilities({ id: "top", title: "Largest gaps", ranked: topCapabilities([capability("2-03", null)]), suppressedCount: 1, k: 10 });
+    expect(out).toContain(NO_DATA_MESSAGE);
+    expect(out).not.toContain("<svg");
+  });
+});

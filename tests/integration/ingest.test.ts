@@ -1,0 +1,162 @@
+// Loading files into a copy of the fixture: all-or-nothing, idempotent, superseding, withdrawing.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { queryGaps } from "../../db/analytics/gaps";
+import { NATIONAL } from "../../db/analytics/scope";
+import { ingestFiles } from "../../ingest/ingest";
+import { withdrawSubmission } from "../../ingest/withdraw";
+import { openFixture, TARGETS, type TestDatabase } from "../support/databases";
+import { directCells, snapshot } from "../support/direct";
+import { FIXTURE_WAVES, TEST_KEY } from "../support/fixture";
+
+const [EARLIER, LATEST] = FIXTURE_WAVES.map((w) => w.label);
+const quiet = { key: TEST_KEY, log: () => {} };
+const workDir = () => mkdtempSync(path.join(os.tmpdir(), "capgap-ingest-"));
+const fixtureFile = (wave: string, org: string) => inject("fixtureFiles")[wave].find((f) => f.endsWith(`/${org}.csv`))!;
+
+/** The line with field `index` (0-based) set to `value`; fixture files hold no quoted commas. */
+const setField = (line: string, index: number, value: string) =>
+  line.split(",").map((f, i) => (i === index ? value : f)).join(",");
+const RATING = 6;
+
+/** Writes a variant of a fixture file: `edit` gets and returns the data lines (header kept). */
+function variant(wave: string, org: string, edit: (lines: string[]) => string[], name = `${org}.csv`): string {
+  const [header, ...lines] = readFileSync(fixtureFile(wave, org), "utf8").trimEnd().split("\n");
+  const file = path.join(workDir(), name);
+  writeFileSync(file, `${[header, ...edit(lines)].join("\n")}\n`);
+  return file;
+}
+
+describe.each(TARGETS)("ingest on %s", (target) => {
+  let t: TestDatabase;
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  it("rejects a file with one bad row whole, naming file, row and column, and changes nothing", async () => {
+    t = await openFixture(target);
+    const before = await snapshot(t.db);
+    const file = variant(LATEST, "RAL", (lines) => lines.map((l, i) => (i === 41 ? setField(l, RATING, "7") : l)));
+    const [outcome] = await ingestFiles(t.db, [file], { waveLabel: LATEST, ...quiet });
+    expect(outcome.status).toBe("rejected");
+    expect(outcome.problems).toEqual([
+      expect.objectContaining({ file: "RAL.csv", row: 43, column: "rating", message: expect.stringContaining("0 (not yet) to 4") }),
+    ]);
+    expect(await snapshot(t.db)).toEqual(before);
+    const attempts = await t.db.query<{ file_name: string; problem_count: number }>("select file_name, problem_count from ingest_attempts");
+    expect(attempts).toEqual([{ file_name: "RAL.csv", problem_count: 1 }]);
+  });
+
+  it("rejects duplicate ratings and a respondent's conflicting attributes set-wise, naming both rows", async () => {
+    t = await openFixture(target);
+    const before = await snapshot(t.db);
+    const file = variant(LATEST, "RKE", (lines) => {
+      const out = [...lines, lines[0]]; // the first row again: a duplicate respondent × capability
+      out[1] = out[1].replace(/,(\d{4}-\d{2}-\d{2}),/, ",2026-06-02,"); // second row: another date, same respondent
+      return out;
+    });
+    const [outcome] = await ingestFiles(t.db, [file], { waveLabel: LATEST, ...quiet });
+    expect(outcome.status).toBe("rejected");
+    const messages = outcome.problems.map((p) => `${p.row} ${p.column} ${p.message}`);
+    expect(messages.some((m) => m.includes("twice (rows 2 and"))).toBe(true);
+    expect(messages.some((m) => m.startsWith("3 assessed_on differs from row 2"))).toBe(true);
+    expect(await snapshot(t.db)).toEqual(before);
+  });
+
+  it("reports loading the same content again as already loaded, and changes nothing", async () => {
+    t = await openFixture(target);
+    const before = await snapshot(t.db);
+    const [outcome] = await ingestFiles(t.db, [fixtureFile(LATEST, "RDE")], { waveLabel: LATEST, ...quiet });
+    expect(outcome).toMatchObject({ status: "already-loaded", message: "already loaded (current) — nothing changed" });
+    expect(await snapshot(t.db)).toEqual(before);
+    const [elsewhere] = await ingestFiles(t.db, [fixtureFile(LATEST, "RDE")], { waveLabel: EARLIER, ...quiet });
+    expect(elsewhere.status).toBe("rejected");
+    expect(elsewhere.problems[0].message).toContain(`already loaded as wave ${LATEST}`);
+  });
+
+  it("supersedes an organisation's submission, and the rollups follow the new ratings", async () => {
+    t = await openFixture(target);
+    const [old] = await t.db.query<{ id: number; respondents: number }>(
+      "select s.id, s.respondents from submissions s join waves w on w.id = s.wave_id where w.label = $1 and organisation_code = 'RGT' and s.status = 'current'",
+      [LATEST],
+    );
+    // Everyone in the new file answers 4: RGT's gap rate must become 0.
+    const file = variant(LATEST, "RGT", (lines) => lines.map((l) => setField(l, RATING, "4")));
+    const [outcome] = await ingestFiles(t.db, [file], { waveLabel: LATEST, ...quiet });
+    expect(outcome).toMatchObject({ status: "loaded", message: "loaded, replacing 1 earlier submission(s)" });
+    const [status] = await t.db.query("select status from submissions where id = $1", [old.id]);
+    expect(status).toEqual({ status: "superseded" });
+    const orphans = await t.db.query("select 1 from respondents where submission_id = $1", [old.id]);
+    expect(orphans).toHaveLength(0);
+    const rgt = await queryGaps(t.db, NATIONAL, { by: [], filters: { wave: LATEST, organisation: "RGT" } }, 1);
+    expect(rgt.rows[0]).toMatchObject({ respondents: old.respondents, gap_rate: 0 });
+    const table = await queryGaps(t.db, NATIONAL, { by: ["organisation", "domain"], filters: { wave: LATEST } }, 1);
+    const direct = await directCells(t.db, "r.organisation_code || '/' || c.domain_code", LATEST);
+    for (const row of table.rows) expect(row.met).toBe(direct.get(`${row.organisation}/${row.domain}`)!.met);
+    // Loading the old file again is now a no-op that says what replaced it.
+    const [again] = await ingestFiles(t.db, [fixtureFile(LATEST, "RGT")], { waveLabel: LATEST, ...quiet });
+    expect(again.message).toMatch(/^already loaded \(superseded by RGT\.csv on \d{4}-\d{2}-\d{2} \d{2}:\d{2}\) — nothing changed$/);
+  });
+
+  it("withdraws a submission: its ratings and rollups go, the record stays", async () => {
+    t = await openFixture(target);
+    const before = await snapshot(t.db);
+    const result = await withdrawSubmission(t.db, "rm1", LATEST);
+    expect(result.respondents).toBeGreaterThan(0);
+    const left = await t.db.query(
+      `select 1 from rollups ro join waves w on w.id = ro.wave_id where w.label = $1 and organisation_code = 'RM1'
+       union all select 1 from respondents r join waves w on w.id = r.wave_id where w.label = $1 and organisation_code = 'RM1'`,
+      [LATEST],
+    );
+    expect(left).toHaveLength(0);
+    const after = await snapshot(t.db);
+    expect(after.respondents).toBe(before.respondents - result.respondents);
+    expect(after.ratings).toBe(before.ratings - result.rows);
+    const [sub] = await t.db.query<{ status: string }>(
+      "select s.status from submissions s join waves w on w.id = s.wave_id where w.label = $1 and organisation_code = 'RM1'",
+      [LATEST],
+    );
+    expect(sub.status).toBe("withdrawn");
+    await expect(withdrawSubmission(t.db, "RM1", LATEST)).rejects.toThrow("no current submission");
+  });
+
+  it("rejects both files when two files in one run hold the same organisation and wave", async () => {
+    t = await openFixture(target);
+    const before = await snapshot(t.db);
+    const a = variant(LATEST, "RA2", (lines) => lines.slice(0, 200), "RA2-part1.csv");
+    const b = variant(LATEST, "RA2", (lines) => lines.slice(0, 300), "RA2-part2.csv");
+    const outcomes = await ingestFiles(t.db, [a, b], { waveLabel: LATEST, ...quiet });
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
+    expect(outcomes[0].problems[0].message).toContain("also in RA2-part2.csv");
+    expect(await snapshot(t.db)).toEqual(before);
+  });
+
+  it("rejects an organisation that is closed on the wave's reference date", async () => {
+    t = await openFixture(target);
+    const before = await snapshot(t.db);
+    // RNK closed on 31 March 2026, before the summer 2026 wave.
+    const file = variant(LATEST, "RAL", (lines) => lines.map((l) => l.replace(/,RAL,/, ",RNK,").replace(/^RAL-/, "RNK-")), "RNK.csv");
+    const [outcome] = await ingestFiles(t.db, [file], { waveLabel: LATEST, ...quiet });
+    expect(outcome.status).toBe("rejected");
+    expect(outcome.problems[0]).toMatchObject({ row: 2, column: "organisation_code", message: expect.stringContaining("RNK closed on 2026-03-31") });
+    expect(await snapshot(t.db)).toEqual(before);
+  });
+
+  it("refuses personal data: a name column, and NHS numbers used as respondent ids", async () => {
+    t = await openFixture(target);
+    const before = await snapshot(t.db);
+    const named = variant(LATEST, "RDU", (lines) => lines.map((l) => `${l},Someone`), "named.csv");
+    writeFileSync(named, readFileSync(named, "utf8").replace(/^([^\n]*)/, "$1,Surname"));
+    // Valid NHS numbers (modulus 11) as ids: 943 476 5919 and 401 023 2137.
+    const nhs = variant(LATEST, "RDU", (lines) => lines.map((l, i) => l.replace(/^[^,]+/, i % 2 ? "943 476 5919" : "4010232137")), "nhs.csv");
+    const outcomes = await ingestFiles(t.db, [named, nhs], { waveLabel: LATEST, ...quiet });
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
+    expect(outcomes[0].problems[0]).toMatchObject({ column: "Surname", message: expect.stringContaining("personal data") });
+    const nhsProblem = outcomes[1].problems.find((p) => p.column === "respondent_id")!;
+    expect(nhsProblem.message).toContain("NHS numbers");
+    expect(JSON.stringify(outcomes)).not.toContain("943 476 5919");
+    expect(await snapshot(t.db)).toEqual(before);
+  });
+});

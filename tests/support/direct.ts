@@ -1,0 +1,48 @@
+// Direct SQL over the raw ratings: the independent computation the rollup-based figures must equal.
+import type { Sql } from "../../db/client";
+
+export interface DirectCell {
+  key: string;
+  respondents: number;
+  required: number;
+  met: number;
+}
+
+/**
+ * Gap cells computed from respondents × ratings for the given key expression, in one wave
+ * (or all waves when waveLabel is null). `key` may use r (respondents), c (capabilities),
+ * m (membership at the wave's reference date) and w (waves).
+ */
+export async function directCells(db: Sql, key: string, waveLabel: string | null): Promise<Map<string, DirectCell>> {
+  const rows = await db.query<DirectCell>(
+    `select ${key} as key, count(distinct r.id)::int as respondents, count(*)::int as required,
+            count(*) filter (where rt.rating >= f.met_threshold)::int as met
+     from respondents r
+     join waves w on w.id = r.wave_id
+     join ratings rt on rt.respondent_id = r.id
+     join capabilities c on c.id = rt.capability_id
+     join frameworks f on f.id = c.framework_id
+     join organisation_memberships m on m.organisation_code = r.organisation_code
+       and w.reference_date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)
+     where strpos(c.archetypes, r.archetype_code) > 0 and ($1::text is null or w.label = $1)
+     group by 1`,
+    [waveLabel],
+  );
+  return new Map(rows.map((r) => [r.key, r]));
+}
+
+/** Row counts and a checksum of every table a load may change. */
+export async function snapshot(db: Sql) {
+  const [counts] = await db.query(
+    `select (select count(*) from respondents)::int as respondents, (select count(*) from ratings)::int as ratings,
+            (select count(*) from submissions)::int as submissions, (select count(*) from batches)::int as batches,
+            (select count(*) from waves)::int as waves, (select count(*) from rollups)::int as rollups,
+            (select md5(coalesce(string_agg(concat_ws('|', wave_id, organisation_code, staff_group_code, archetype_code,
+               band_code, grain, grain_key, respondents, required, met, sum_r2, sum_u2, sum_ru), ',' order by
+               wave_id, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key), ''))
+             from rollups) as rollup_checksum,
+            (select md5(coalesce(string_agg(concat_ws('|', respondent_id, capability_id, rating), ','
+               order by respondent_id, capability_id), '')) from ratings) as rating_checksum`,
+  );
+  return counts;
+}

@@ -1,0 +1,131 @@
+// Planning a gaps request (db/analytics/dimensions.ts): which rollup grain answers it, or why not.
+import { describe, expect, it } from "vitest";
+import { planGaps, QueryError, type Filters, type GapPlan } from "../../../../db/analytics/dimensions";
+
+/** Asserts the request is refused with a QueryError and returns its message. */
+function refusal(by: string[], filters: Filters = {}): string {
+  let caught: unknown;
+  try {
+    planGaps(by, filters);
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(QueryError);
+  return (caught as QueryError).message;
+}
+
+const grainOf = (by: string[], filters: Filters = {}): Pick<GapPlan, "grain" | "rollupGrain"> => {
+  const { grain, rollupGrain } = planGaps(by, filters);
+  return { grain, rollupGrain };
+};
+
+describe("planGaps: dimensions", () => {
+  it("puts person dimensions in canonical order whatever order they are asked in", () => {
+    const plan = planGaps(["band", "organisation", "wave", "archetype", "region", "staff_group", "icb"]);
+    expect(plan.person).toEqual(["wave", "region", "icb", "organisation", "staff_group", "archetype", "band"]);
+    expect(plan.framework).toEqual([]);
+    expect(plan.grain).toBe("none");
+    expect(plan.rollupGrain).toBe("all");
+  });
+
+  it("separates person and framework dimensions", () => {
+    const plan = planGaps(["domain", "staff_group", "region"]);
+    expect(plan).toEqual({ person: ["region", "staff_group"], grain: "domain", framework: ["domain"], rollupGrain: "domain", filters: {} });
+  });
+
+  it("with no dimensions and no filters reads the all grain", () => {
+    expect(planGaps([])).toEqual({ person: [], grain: "none", framework: [], rollupGrain: "all", filters: {} });
+  });
+});
+
+describe("planGaps: framework groupings", () => {
+  it.each([
+    ["domain", "domain"],
+    ["sub_domain", "sub_domain"],
+    ["capability", "capability"],
+    ["level", "level"],
+  ])("grouping by %s reads the %s grain", (dim, grain) => {
+    expect(grainOf([dim])).toEqual({ grain, rollupGrain: grain });
+  });
+
+  it("domain with level (in either order) reads domain_level, domain first", () => {
+    expect(grainOf(["level", "domain"])).toEqual({ grain: "domain_level", rollupGrain: "domain_level" });
+    expect(planGaps(["level", "organisation", "domain"]).framework).toEqual(["domain", "level"]);
+  });
+});
+
+describe("planGaps: framework filters", () => {
+  it.each<[string, Filters]>([
+    ["domain", { domain: "5" }],
+    ["sub_domain", { sub_domain: "5.1" }],
+    ["level", { level: "2" }],
+    ["capability", { capability: "1-01" }],
+    ["domain and level", { domain: "5", level: "2" }],
+  ])("grouping by capability with a %s filter reads the capability grain", (_, filters) => {
+    expect(grainOf(["capability"], filters)).toEqual({ grain: "capability", rollupGrain: "capability" });
+  });
+
+  it("no framework grouping with a domain filter reads the domain grain", () => {
+    expect(grainOf(["region"], { domain: "5" })).toEqual({ grain: "none", rollupGrain: "domain" });
+  });
+
+  it("no framework grouping with domain and level filters reads domain_level", () => {
+    expect(grainOf([], { domain: "5", level: "3" })).toEqual({ grain: "none", rollupGrain: "domain_level" });
+  });
+
+  it("no framework grouping with other single filters reads their own grain", () => {
+    expect(grainOf([], { level: "3" }).rollupGrain).toBe("level");
+    expect(grainOf([], { sub_domain: "5.1" }).rollupGrain).toBe("sub_domain");
+    expect(grainOf([], { domain: "5", sub_domain: "5.1" }).rollupGrain).toBe("sub_domain");
+    expect(grainOf([], { capability: "1-01", level: "1" }).rollupGrain).toBe("capability");
+  });
+
+  it("grouping by domain with a level filter reads domain_level", () => {
+    expect(grainOf(["domain"], { level: "4" })).toEqual({ grain: "domain", rollupGrain: "domain_level" });
+  });
+
+  it("grouping by level with a domain filter reads domain_level", () => {
+    expect(grainOf(["level"], { domain: "5" })).toEqual({ grain: "level", rollupGrain: "domain_level" });
+  });
+
+  it("person filters do not change the grain", () => {
+    expect(grainOf(["domain"], { region: "Y56", band: "5" })).toEqual({ grain: "domain", rollupGrain: "domain" });
+  });
+
+  it("keeps set filters trimmed and drops empty and undefined ones", () => {
+    const plan = planGaps(["domain"], { region: " Y56 ", level: " 2 ", band: "", icb: undefined });
+    expect(plan.filters).toEqual({ region: "Y56", level: "2" });
+  });
+});
+
+describe("planGaps: refusals", () => {
+  it("refuses an unknown dimension, in by or in filters", () => {
+    expect(refusal(["trust"])).toContain("Unknown dimension trust");
+    expect(refusal(["region"], { speciality: "x" } as Filters)).toContain("Unknown dimension speciality");
+  });
+
+  it("refuses a dimension named twice", () => {
+    expect(refusal(["region", "region"])).toBe("A dimension appears twice in by.");
+  });
+
+  it("refuses two framework groupings other than domain with level", () => {
+    expect(refusal(["domain", "capability"])).toContain("Cannot group by domain and capability together");
+    expect(refusal(["sub_domain", "level"])).toContain("Cannot group by sub_domain and level together");
+  });
+
+  it("refuses grouping by sub_domain with a level filter", () => {
+    expect(refusal(["sub_domain"], { level: "2" })).toContain("Cannot group by sub_domain and filter by level");
+  });
+
+  it("refuses grouping by level with a sub_domain filter", () => {
+    expect(refusal(["level"], { sub_domain: "5.1" })).toContain("would count a respondent more than once");
+  });
+
+  it("refuses a sub_domain filter combined with a level filter without a finer grouping", () => {
+    expect(refusal([], { sub_domain: "5.1", level: "2" })).toContain("Cannot filter by");
+  });
+
+  it.each(["7", "0", "two", "1.5"])("refuses level filter %j", (level) => {
+    expect(refusal([], { level })).toBe(`level=${level} is not a level: use 1, 2, 3 or 4.`);
+  });
+});
