@@ -46,12 +46,12 @@ export interface OpenOptions {
 }
 
 /** Where the embedded database and the generated pseudonym key live: DATA_DIR, default ./data. */
-export function dataDir(env = process.env): string {
+export function dataDir(env: Env = process.env): string {
   return path.resolve(env.DATA_DIR || "data");
 }
 
 /** The database this process should use, from the environment. */
-export function databaseOptionsFromEnv(env = process.env): OpenOptions {
+export function databaseOptionsFromEnv(env: Env = process.env): OpenOptions {
   return env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.join(dataDir(env), "pglite") };
 }
 
@@ -202,3 +202,6 @@ function redactUrl(url: string): string {
     return "DATABASE_URL";
   }
 }
+
+/** Environment variables, as passed to the functions that read configuration (tests pass their own). */
+export type Env = Record<string, string | undefined>;

@@ -1,6 +1,6 @@
 // Opens the configured database and makes it ready: migrated, reference data and the bundled
 // framework loaded. Every entry point (server and CLIs) goes through here.
-import { databaseOptionsFromEnv, type Database, openDatabase, type OpenOptions } from "./client";
+import { databaseOptionsFromEnv, type Database, type Env, openDatabase, type OpenOptions } from "./client";
 import { BUNDLED_FRAMEWORK_VERSION, loadBundledFramework } from "./framework";
 import { lockDataDir } from "./lock";
 import { migrate, migrationStatus, newerDatabaseError, SETUP_LOCK_KEY, SetupError } from "./migrate";
@@ -9,7 +9,7 @@ import { loadReferenceData } from "./reference";
 export interface PrepareOptions {
   /** `npm run db:migrate`: the only path that migrates when NODE_ENV=production. */
   migrateInProduction?: boolean;
-  env?: NodeJS.ProcessEnv;
+  env?: Env;
 }
 
 export async function prepareDatabase(db: Database, options: PrepareOptions = {}): Promise<void> {

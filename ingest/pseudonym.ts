@@ -4,7 +4,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { dataDir } from "../db/client";
+import { dataDir, type Env } from "../db/client";
 import { SetupError } from "../db/migrate";
 
 const UNIT_SEPARATOR = "\x1f";
@@ -17,7 +17,7 @@ export function pseudonymise(key: Buffer, organisationCode: string, respondentId
  * PSEUDONYM_KEY from the environment (hex or any string of 32+ characters). Outside production a
  * missing key is generated once and kept in data/pseudonym.key; in production it is required.
  */
-export function pseudonymKey(env = process.env, keyFile = path.join(dataDir(env), "pseudonym.key")): Buffer {
+export function pseudonymKey(env: Env = process.env, keyFile = path.join(dataDir(env), "pseudonym.key")): Buffer {
   const configured = env.PSEUDONYM_KEY?.trim();
   if (configured) {
     if (configured.length < 32) {

@@ -1,9 +1,10 @@
 // Small-number disclosure control, applied in the query layer so every output path inherits it.
+import type { Env } from "../client";
 
 /** Staff data are more sensitive than patient counts: k = 10 by default, and never lower. */
 export const MINIMUM_K = 10;
 
-export function suppressionThreshold(env = process.env): number {
+export function suppressionThreshold(env: Env = process.env): number {
   const raw = env.SUPPRESSION_THRESHOLD?.trim();
   if (!raw) return MINIMUM_K;
   const k = Number(raw);

@@ -32,8 +32,8 @@ export async function directCells(db: Sql, key: string, waveLabel: string | null
 }
 
 /** Row counts and a checksum of every table a load may change. */
-export async function snapshot(db: Sql) {
-  const [counts] = await db.query(
+export async function snapshot(db: Sql): Promise<{ respondents: number; ratings: number } & Record<string, number | string>> {
+  const [counts] = await db.query<Record<string, number | string>>(
     `select (select count(*) from respondents)::int as respondents, (select count(*) from ratings)::int as ratings,
             (select count(*) from submissions)::int as submissions, (select count(*) from batches)::int as batches,
             (select count(*) from waves)::int as waves, (select count(*) from rollups)::int as rollups,
@@ -44,5 +44,5 @@ export async function snapshot(db: Sql) {
             (select md5(coalesce(string_agg(concat_ws('|', respondent_id, capability_id, rating), ','
                order by respondent_id, capability_id), '')) from ratings) as rating_checksum`,
   );
-  return counts;
+  return counts as { respondents: number; ratings: number } & Record<string, number | string>;
 }

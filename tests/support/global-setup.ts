@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { openDatabase } from "../../db/client";
+import { prepareDatabase } from "../../db/setup";
 import { loadFixture, writeFixtureFiles } from "./fixture";
 import { adminUrl, databaseUrl, dropDatabase, FIXTURE_PREFIX } from "./postgres";
 
@@ -13,6 +14,7 @@ declare module "vitest" {
     fixtureDir: string;
     fixtureFiles: Record<string, string[]>;
     pgliteFixture: string;
+    pgliteEmpty: string;
     postgresFixture: string | null;
   }
 }
@@ -21,7 +23,11 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "capgap-test-"));
   const files = writeFixtureFiles(path.join(dir, "exports"));
 
+  // An empty but prepared database, and the fixture: tests start from a copy of either.
   const pglite = await openDatabase({});
+  await prepareDatabase(pglite);
+  const emptyTarball = path.join(dir, "pglite-empty.tar.gz");
+  writeFileSync(emptyTarball, Buffer.from(await (await pglite.dumpDataDir!()).arrayBuffer()));
   await loadFixture(pglite, files);
   const tarball = path.join(dir, "pglite-fixture.tar.gz");
   writeFileSync(tarball, Buffer.from(await (await pglite.dumpDataDir!()).arrayBuffer()));
@@ -43,6 +49,7 @@ export default async function setup(project: TestProject) {
   project.provide("fixtureDir", dir);
   project.provide("fixtureFiles", files);
   project.provide("pgliteFixture", tarball);
+  project.provide("pgliteEmpty", emptyTarball);
   project.provide("postgresFixture", postgresFixture);
 
   return async () => {

@@ -1,0 +1,97 @@
+// The command-line entry points, run as child processes on a copy of the fixture (embedded
+// database in a temporary DATA_DIR): exit codes, stdout data, stderr messages.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { tableFromIPC } from "apache-arrow";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { fixtureDataDir } from "../support/databases";
+import { FIXTURE_WAVES } from "../support/fixture";
+import { runScript, runScriptBytes } from "../support/processes";
+
+const LATEST = FIXTURE_WAVES[1].label;
+
+describe("command-line entry points", () => {
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    env = { DATA_DIR: await fixtureDataDir() };
+  });
+
+  it("gaps prints CSV to stdout and a summary to stderr", () => {
+    const run = runScript("gaps", ["--by", "region,domain"], env);
+    expect(run.status).toBe(0);
+    const [header, ...rows] = run.stdout.trimEnd().split("\r\n");
+    expect(header).toBe("region,region_name,domain,domain_name,respondents,required,met,gap_rate,suppressed");
+    expect(rows).toHaveLength(3 * 6);
+    expect(run.stderr).toContain(`wave ${LATEST}`);
+  });
+
+  it("gaps --format json carries the metadata, including synthetic", () => {
+    const run = runScript("gaps", ["--by", "staff_group", "--organisation", "RAL", "--format", "json"], env);
+    expect(run.status).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.meta).toMatchObject({ synthetic: true, waves: [LATEST], filters: { organisation: "RAL" }, suppression: { k: 10 } });
+    expect(json.rows.length).toBeGreaterThan(0);
+    expect(Object.keys(json.rows[0])).toEqual(["staff_group", "staff_group_name", "respondents", "required", "met", "gap_rate", "suppressed"]);
+  });
+
+  it("gaps --format arrow writes an Arrow IPC stream with the metadata in its schema", () => {
+    const table = tableFromIPC(runScriptBytes("gaps", ["--by", "level", "--format", "arrow"], env));
+    expect(table.numRows).toBe(4);
+    expect(table.schema.metadata.get("synthetic")).toBe("true");
+  });
+
+  it("gaps refuses a request it cannot answer with exit code 2", () => {
+    const run = runScript("gaps", ["--by", "domain,capability"], env);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("at most one framework grouping");
+    expect(run.stdout).toBe("");
+  });
+
+  it("ingest rejects a bad file with exit code 1, naming file, row and column", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "capgap-cli-"));
+    const source = inject("fixtureFiles")[LATEST].find((f) => f.endsWith("/RDE.csv"))!;
+    const lines = readFileSync(source, "utf8").split("\n");
+    lines[5] = lines[5].replace(/,\d{4}-\d{2}-\d{2},/, ",31/06/2026,");
+    writeFileSync(path.join(dir, "RDE.csv"), lines.join("\n"));
+    const run = runScript("ingest", [dir, "--wave", LATEST], env);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("RDE.csv, row 6, column assessed_on: \"31/06/2026\" is not a date; expected YYYY-MM-DD");
+    expect(run.stderr).toContain("0 loaded, 0 already loaded, 1 rejected.");
+  });
+
+  it("ingest without --wave is a usage error (exit code 2)", () => {
+    const run = runScript("ingest", ["somewhere.csv"], env);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--wave is required");
+  });
+
+  it("waits for a live holder of the embedded database, then exits 2 naming it", async () => {
+    const holder = spawn("sleep", ["30"]);
+    const lockFile = path.join(env.DATA_DIR, "pglite.lock");
+    writeFileSync(lockFile, String(holder.pid));
+    try {
+      const run = runScript("gaps", ["--by", "region", "--wait", "1"], env);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(`in use by process ${holder.pid}`);
+      expect(run.stderr).toContain("--wait");
+    } finally {
+      holder.kill();
+    }
+    // The holder is gone: the next command takes the lock over.
+    await new Promise((r) => holder.once("exit", r));
+    expect(runScript("gaps", ["--by", "region"], env).status).toBe(0);
+    expect(existsSync(lockFile)).toBe(false);
+  });
+
+  it("withdraw and wave list report what they did", () => {
+    const run = runScript("withdraw", ["--organisation", "RGT", "--wave", LATEST], env);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/Withdrew RGT from wave 2026-summer: \d+ respondents, \d+ rows deleted/);
+    const waves = runScript("wave", ["list"], env);
+    expect(waves.status).toBe(0);
+    expect(waves.stdout.split("\n")[0]).toBe("label\tstatus\treference_date\tsource\twindow\tframework");
+    expect(waves.stdout).toContain(`${LATEST}\topen\t`);
+  });
+});
