@@ -1,20 +1,19 @@
 // PGlite takes no lock on its data folder, and two processes writing one folder corrupt it.
 // This pid file gives the folder a single owner: a dead owner's lock is taken over, a live one
 // is waited for and then reported.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export class LockBusyError extends Error {
   constructor(
-    readonly lockFile: string,
+    readonly dataDir: string,
     readonly pid: number,
   ) {
     super(
-      `The embedded database ${path.dirname(lockFile)} is in use by process ${pid} ` +
-        `(${describeProcess(pid)}). Only one process may use it at a time: stop that process ` +
-        "(for example the running `npm start`) and try again, wait longer with --wait <seconds>, " +
-        "or use PostgreSQL by setting DATABASE_URL.",
+      `The embedded database ${dataDir} is in use by process ${pid} (${describeProcess(pid)}). Only one ` +
+        "process may use it at a time: stop that process (for example the running `npm start`) and try again, " +
+        "wait longer with --wait <seconds>, or use PostgreSQL by setting DATABASE_URL.",
     );
   }
 }
@@ -40,20 +39,69 @@ function describeProcess(pid: number): string {
   }
 }
 
-function tryTake(lockFile: string): number | null {
+/** Creates the lock file with our pid, complete or not at all (write aside, then link). */
+function create(lockFile: string): boolean {
+  const pending = `${lockFile}.${process.pid}.tmp`;
+  writeFileSync(pending, String(process.pid));
   try {
-    writeFileSync(lockFile, String(process.pid), { flag: "wx" });
-    return null;
+    linkSync(pending, lockFile);
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return false;
+  } finally {
+    rmSync(pending, { force: true });
   }
-  const holder = Number(readFileSync(lockFile, "utf8").trim());
-  if (holder === process.pid) return null;
-  if (Number.isInteger(holder) && holder > 0 && alive(holder)) return holder;
-  // A dead (or unreadable) holder: take the lock over. Remove-then-create keeps the race narrow,
-  // and the `wx` retry means only one of two racing processes wins.
-  rmSync(lockFile, { force: true });
-  return tryTake(lockFile);
+}
+
+/** The lock file's content, or null when it is gone. */
+function contentOf(lockFile: string): string | null {
+  try {
+    return readFileSync(lockFile, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** The pid in the lock file; 0 when it holds no pid (a stale file we did not write). */
+function holderOf(lockFile: string): number | null {
+  const content = contentOf(lockFile);
+  if (content === null) return null;
+  const pid = Number(content.trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : 0;
+}
+
+/**
+ * Takes over a dead holder's lock. A `.takeover` folder (mkdir is atomic) makes sure only one
+ * process replaces it, so two processes finding the same dead holder cannot both win.
+ */
+function takeOver(lockFile: string, staleContent: string): boolean {
+  const mutex = `${lockFile}.takeover`;
+  try {
+    mkdirSync(mutex);
+  } catch {
+    // Another process is taking over; a mutex left by a crash expires after 10 s.
+    if (Date.now() - statSync(mutex, { throwIfNoEntry: false })!.mtimeMs > 10_000) rmdirSync(mutex);
+    return false;
+  }
+  try {
+    if (contentOf(lockFile) === staleContent) rmSync(lockFile, { force: true });
+    return create(lockFile);
+  } finally {
+    rmdirSync(mutex);
+  }
+}
+
+/** Returns null once we hold the lock, or the pid of the live process that does. */
+function tryTake(lockFile: string): number | null {
+  if (create(lockFile)) return null;
+  const content = contentOf(lockFile);
+  if (content === null) return -1; // released in the meantime: try again
+  const holder = holderOf(lockFile);
+  if (holder === process.pid) throw new Error(`${lockFile} is already held by this process`);
+  if (holder && alive(holder)) return holder;
+  // A dead holder, or a file holding no pid: stale.
+  return takeOver(lockFile, content) ? null : -1;
 }
 
 /** Takes the data folder's lock, waiting up to `waitSeconds` for a live holder to finish. */
@@ -65,8 +113,8 @@ export async function lockDataDir(dataDir: string, waitSeconds = 30): Promise<Da
   for (;;) {
     const holder = tryTake(lockFile);
     if (holder === null) break;
-    if (Date.now() >= deadline) throw new LockBusyError(lockFile, holder);
-    if (!announced) {
+    if (Date.now() >= deadline && holder > 0) throw new LockBusyError(dataDir, holder);
+    if (!announced && holder > 0) {
       process.stderr.write(`Waiting up to ${waitSeconds}s for process ${holder} to release ${dataDir}…\n`);
       announced = true;
     }
@@ -77,9 +125,7 @@ export async function lockDataDir(dataDir: string, waitSeconds = 30): Promise<Da
     release() {
       if (released) return;
       released = true;
-      if (existsSync(lockFile) && readFileSync(lockFile, "utf8").trim() === String(process.pid)) {
-        rmSync(lockFile, { force: true });
-      }
+      if (existsSync(lockFile) && holderOf(lockFile) === process.pid) rmSync(lockFile, { force: true });
     },
   };
 }

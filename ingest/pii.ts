@@ -17,6 +17,21 @@ export const PERSONAL_DATA_HEADERS = [
   "phone",
   "mobile",
   "telephone",
+  // Common spellings of the same, so the message says "personal data" rather than "unexpected column".
+  "last_name",
+  "given_name",
+  "family_name",
+  "e_mail",
+  "email_address",
+  "nhsnumber",
+  "nhs_num",
+  "d_o_b",
+  "birth_date",
+  "post_code",
+  "phone_number",
+  "mobile_number",
+  "telephone_number",
+  "home_address",
 ];
 
 /** "First Name", "first-name" and "FIRST_NAME" are all first_name. */

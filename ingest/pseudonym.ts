@@ -2,7 +2,7 @@
 // The same person in the same organisation gets the same pseudonym in every wave, so waves can be
 // linked, but without the key the pseudonym cannot be turned back into the trust's id.
 import { createHmac, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { dataDir, type Env } from "../db/client";
 import { SetupError } from "../db/migrate";
@@ -23,7 +23,9 @@ export function pseudonymKey(env: Env = process.env, keyFile = path.join(dataDir
     if (configured.length < 32) {
       throw new SetupError("PSEUDONYM_KEY is too short: use at least 32 characters (e.g. `openssl rand -hex 32`).");
     }
-    return Buffer.from(configured, /^[0-9a-f]+$/i.test(configured) ? "hex" : "utf8");
+    // `openssl rand -hex 32` style keys are decoded; anything else is used as its UTF-8 bytes.
+    const hex = /^(?:[0-9a-f]{2})+$/i.test(configured) && configured.length >= 64;
+    return Buffer.from(configured, hex ? "hex" : "utf8");
   }
   if (env.NODE_ENV === "production") {
     throw new SetupError(
@@ -33,12 +35,24 @@ export function pseudonymKey(env: Env = process.env, keyFile = path.join(dataDir
   }
   if (!existsSync(keyFile)) {
     mkdirSync(path.dirname(keyFile), { recursive: true });
+    // Write a complete file aside, then link it into place: the key file appears whole or not at
+    // all, and if another process linked theirs first, theirs is used.
+    const pending = `${keyFile}.${process.pid}.tmp`;
+    writeFileSync(pending, randomBytes(32).toString("hex") + "\n", { mode: 0o600 });
     try {
-      writeFileSync(keyFile, randomBytes(32).toString("hex") + "\n", { mode: 0o600, flag: "wx" });
+      linkSync(pending, keyFile);
     } catch (error) {
-      // Another process created it first: use theirs.
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      rmSync(pending, { force: true });
     }
   }
-  return Buffer.from(readFileSync(keyFile, "utf8").trim(), "hex");
+  const stored = readFileSync(keyFile, "utf8").trim();
+  if (!/^[0-9a-f]{64}$/i.test(stored)) {
+    throw new SetupError(
+      `${keyFile} does not hold a 64-character hex key. Restore it from where it is kept, or set PSEUDONYM_KEY; ` +
+        "a new key starts new pseudonyms, so respondents would no longer match earlier waves (docs/security.md).",
+    );
+  }
+  return Buffer.from(stored, "hex");
 }

@@ -43,7 +43,7 @@ export async function stageFile(
   table: string,
   vocab: Vocabulary,
   key: Buffer,
-  today = new Date().toISOString().slice(0, 10),
+  today = londonToday(),
 ): Promise<StagedFile> {
   const name = path.basename(file);
   const problems: Problem[] = [];
@@ -127,6 +127,11 @@ export async function stageFile(
     report(crossRow.problems, crossRow.total);
   }
   return { file, table, rows, problems, problemCount, organisations };
+}
+
+/** Today's date in England, so an assessment done just after midnight in summer time is not "future". */
+export function londonToday(now = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(now);
 }
 
 /** Rules that need several rows: checked in SQL on the staged rows. */

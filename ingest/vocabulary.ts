@@ -26,7 +26,7 @@ export function nameKey(value: string): string {
 
 /** "Band 8A", "band8a", "AfC Band 8a" and "8a" are all band 8a. */
 export function bandKey(value: string): string {
-  return nameKey(value).replace(/\b(afc|agenda for change|band)\b/g, "").replace(/\s+/g, "");
+  return nameKey(value).replace(/\b(afc|agenda for change)\b/g, "").replace(/band/g, "").replace(/\s+/g, "");
 }
 
 export function lookupStaffGroup(v: Vocabulary, value: string) {

@@ -2,7 +2,9 @@
 // browser tests when /usr/bin/chromium exists (after a production build). A part that cannot run
 // prints SKIPPED — or fails the run when REQUIRE_PG=1 / REQUIRE_BROWSER=1 (CI).
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { CHROMIUM } from "../tests/support/browser-path";
 
 const fail = (message: string) => {
@@ -22,8 +24,15 @@ if (!browser) {
   const build = spawnSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], { stdio: "inherit" });
   if (build.status !== 0) fail("the production build failed");
 }
-const vitest = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", ...process.argv.slice(2)], {
-  stdio: "inherit",
-  env: { ...process.env, BROWSER_TESTS: browser ? "1" : "0" },
-});
+const report = path.join(mkdtempSync(path.join(os.tmpdir(), "capgap-vitest-")), "report.json");
+const vitest = spawnSync(
+  process.execPath,
+  ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { stdio: "inherit", env: { ...process.env, BROWSER_TESTS: browser ? "1" : "0" } },
+);
+if (existsSync(report)) {
+  // One plain closing line that any CI can read.
+  const r = JSON.parse(readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+}
 process.exit(vitest.status ?? 1);

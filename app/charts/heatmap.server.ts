@@ -4,11 +4,11 @@
 import * as Plot from "@observablehq/plot";
 import type { GapMatrix, MatrixCell, MatrixRow } from "~/lib/gap-matrix";
 import { isEmptyMatrix } from "~/lib/gap-matrix";
-import { formatCount, formatPercent } from "~/lib/format";
+import { formatCount, formatPercent, shorten } from "~/lib/format";
 import {
   bandDescriptions, gapColourScale, hatchPattern, labelColour, NO_DATA_FILL, OUTLINE, TEXT_DARK, TEXT_LIGHT,
 } from "./gap-colours.server";
-import { accessibleSvg, figureHtml, labelWidth, noDataHtml, plotDocument } from "./render.server";
+import { accessibleSvg, figureHtml, labelWidth, linkOverlay, noDataHtml, plotDocument } from "./render.server";
 
 export interface HeatmapOptions {
   id: string;
@@ -32,24 +32,26 @@ const WIDTH = 928;
 const FONT_SIZE = 13;
 const ROW_HEIGHT = 34;
 const LINE_HEIGHT = 16;
+const MAX_MARGIN_LEFT = 300;
 
 export function renderGapHeatmap({ id, title, matrix, k }: HeatmapOptions): string {
   if (isEmptyMatrix(matrix)) return noDataHtml(id, title);
   const document = plotDocument();
   const cells = heatCells(matrix, k);
-  const rowName = new Map(matrix.rows.map((r) => [r.code, r.name]));
+  const rowName = new Map(matrix.rows.map((r) => [r.code, shorten(r.name, Math.floor((MAX_MARGIN_LEFT - 16) / (FONT_SIZE * 0.55)))]));
   const columnLabel = new Map(matrix.columns.map((c) => [c.code, `${c.code} ${c.name}`]));
 
-  const marginLeft = Math.min(300, Math.max(100, Math.max(...matrix.rows.map((r) => labelWidth(r.name, FONT_SIZE))) + 16));
+  // Long names are shortened to fit the margin; the table and tooltips show them in full.
+  const marginLeft = Math.min(MAX_MARGIN_LEFT, Math.max(100, Math.max(...[...rowName.values()].map((n) => labelWidth(n, FONT_SIZE))) + 16));
   const columnWidth = (WIDTH - marginLeft - 8) / matrix.columns.length;
   const lines = Math.min(4, Math.max(...[...columnLabel.values()].map((l) => Math.ceil(labelWidth(l, FONT_SIZE) / (columnWidth - 8)))));
   const marginTop = lines * LINE_HEIGHT + 12;
   const hatchId = `${id}-hatch`;
-  const common = { x: "column", y: "row", href: "href", title: "tip", inset: 1 } as const;
+  const linked = cells.some((c) => c.href);
+  // Tooltips go on the top layer: the link overlay when there is one, else the cells.
+  const common = { x: "column", y: "row", inset: 1, ...(linked ? {} : { title: "tip" }) } as const;
   const is = (state: MatrixCell["state"]) => cells.filter((c) => c.state === state);
-  const values = is("value");
-
-  const svg = Plot.plot({
+  const frame = {
     document,
     width: WIDTH,
     height: marginTop + matrix.rows.length * ROW_HEIGHT + 8,
@@ -58,8 +60,12 @@ export function renderGapHeatmap({ id, title, matrix, k }: HeatmapOptions): stri
     marginRight: 8,
     marginBottom: 8,
     style: { fontSize: `${FONT_SIZE}px`, fontFamily: "inherit" },
-    x: { type: "band", domain: matrix.columns.map((c) => c.code), padding: 0 },
-    y: { type: "band", domain: matrix.rows.map((r) => r.code), padding: 0 },
+    x: { type: "band" as const, domain: matrix.columns.map((c) => c.code), padding: 0 },
+    y: { type: "band" as const, domain: matrix.rows.map((r) => r.code), padding: 0 },
+  };
+
+  const svg = Plot.plot({
+    ...frame,
     color: gapColourScale(),
     marks: [
       Plot.axisX({
@@ -67,20 +73,30 @@ export function renderGapHeatmap({ id, title, matrix, k }: HeatmapOptions): stri
         tickFormat: (c: string) => columnLabel.get(c) ?? c,
       }),
       Plot.axisY({
-        label: null, tickSize: 0, tickPadding: 8, textOverflow: "ellipsis-end", lineWidth: (marginLeft - 16) / FONT_SIZE,
-        tickFormat: (r: string) => rowName.get(r) ?? r,
+        label: null, tickSize: 0, tickPadding: 8, tickFormat: (r: string) => rowName.get(r) ?? r,
       }),
-      Plot.cell(values, { ...common, fill: "gapRate" }),
+      Plot.cell(is("value"), { ...common, fill: "gapRate" }),
       Plot.cell(is("suppressed"), { ...common, fill: `url(#${hatchId})`, stroke: OUTLINE, inset: 1.5 }),
       Plot.cell(is("no-data"), { ...common, fill: NO_DATA_FILL, stroke: OUTLINE, strokeDasharray: "4,3", inset: 1.5 }),
-      // Labels are drawn over the cells, so they must let clicks through to the cell links.
-      Plot.text(cells.filter((c) => textColour(c) === TEXT_DARK), { x: "column", y: "row", text: "label", fill: TEXT_DARK, pointerEvents: "none" }),
-      Plot.text(cells.filter((c) => textColour(c) === TEXT_LIGHT), { x: "column", y: "row", text: "label", fill: TEXT_LIGHT, pointerEvents: "none" }),
+      Plot.text(cells.filter((c) => textColour(c) === TEXT_DARK), { x: "column", y: "row", text: "label", fill: TEXT_DARK }),
+      Plot.text(cells.filter((c) => textColour(c) === TEXT_LIGHT), { x: "column", y: "row", text: "label", fill: TEXT_LIGHT }),
     ],
   });
   svg.insertAdjacentHTML("afterbegin", `<defs>${hatchPattern(hatchId)}</defs>`);
   const summary = heatmapSummary(matrix, k);
-  return figureHtml({ id, title, summary, plot: accessibleSvg(svg, `${title}. ${summary}`), key: heatmapKey(id, k) });
+  let plot = accessibleSvg(svg, `${title}. ${summary}`);
+  if (linked) {
+    // Links cannot live inside an svg with role="img" (axe: nested-interactive), so clickable
+    // cells are a second, transparent layer on top, for pointer users; the table has the same links.
+    const overlay = Plot.plot({
+      ...frame,
+      x: { ...frame.x, axis: null },
+      y: { ...frame.y, axis: null },
+      marks: [Plot.cell(cells.filter((c) => c.href), { x: "column", y: "row", href: "href", title: "tip", fill: "transparent", inset: 1 })],
+    });
+    plot += linkOverlay(overlay);
+  }
+  return figureHtml({ id, title, summary, plot, key: heatmapKey(id, k) });
 }
 
 function textColour(c: HeatCell): string {

@@ -15,14 +15,25 @@ export function escapeHtml(text: string): string {
 
 /**
  * Plot labels its mark groups with aria-label, which axe reports as prohibited on <g>; the chart
- * is announced as one image instead, with the table next to it carrying the detail. Links inside
- * the chart are for pointer users only: keyboard users get the same links in the table.
+ * is announced as one image instead, with the table next to it carrying the detail.
  */
 export function accessibleSvg(svg: Element, label: string): string {
   for (const g of [...svg.querySelectorAll("g[aria-label]")]) g.removeAttribute("aria-label");
-  for (const a of [...svg.querySelectorAll("a")]) a.setAttribute("tabindex", "-1");
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", label);
+  return svg.outerHTML;
+}
+
+/**
+ * A layer of links drawn over a chart for pointer users. Hidden from assistive technology and
+ * out of the tab order: keyboard and screen-reader users get the same links in the table.
+ */
+export function linkOverlay(svg: Element): string {
+  for (const g of [...svg.querySelectorAll("g[aria-label]")]) g.removeAttribute("aria-label");
+  for (const a of [...svg.querySelectorAll("a")]) a.setAttribute("tabindex", "-1");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  svg.setAttribute("class", `${svg.getAttribute("class") ?? ""} app-chart__links`.trim());
   return svg.outerHTML;
 }
 

@@ -33,7 +33,7 @@ const WIDTH = 928;
 const FONT_SIZE = 13;
 const BAR_HEIGHT = 30;
 const BAR_COLOUR = "#005eb8"; // NHS blue: 5.9:1 against white, so the bars themselves meet non-text contrast
-const TITLE_CHARACTERS = 48;
+const TITLE_CHARACTERS = 52;
 
 export interface TopCapabilitiesOptions {
   id: string;
@@ -51,7 +51,7 @@ export function capabilityLabel(c: Pick<RankedCapability, "code" | "title">): st
 export function renderTopCapabilities({ id, title, ranked, suppressedCount, k }: TopCapabilitiesOptions): string {
   if (ranked.length === 0) return noDataHtml(id, title);
   const label = new Map(ranked.map((c) => [c.code, capabilityLabel(c)]));
-  const marginLeft = Math.min(420, Math.max(...[...label.values()].map((l) => labelWidth(l, FONT_SIZE))) + 16);
+  const marginLeft = Math.min(440, Math.max(...[...label.values()].map((l) => labelWidth(l, FONT_SIZE))) + 16);
   const svg = Plot.plot({
     document: plotDocument(),
     width: WIDTH,
@@ -64,7 +64,8 @@ export function renderTopCapabilities({ id, title, ranked, suppressedCount, k }:
     x: { domain: [0, 1], label: "Gap rate", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: (d: number) => `${Math.round(d * 100)}%` },
     y: { type: "band", domain: ranked.map((c) => c.code), padding: 0.25, label: null },
     marks: [
-      Plot.axisY({ label: null, tickSize: 0, tickPadding: 8, textOverflow: "ellipsis-end", lineWidth: (marginLeft - 16) / FONT_SIZE, tickFormat: (c: string) => label.get(c) ?? c }),
+      // Labels are shortened at word boundaries by capabilityLabel; Plot's own ellipsis would cut again.
+      Plot.axisY({ label: null, tickSize: 0, tickPadding: 8, tickFormat: (c: string) => label.get(c) ?? c }),
       Plot.barX(ranked, { x: "gapRate", y: "code", fill: BAR_COLOUR, title: (c: RankedCapability) => `${c.code} ${c.title}: ${formatPercent(c.gapRate)}` }),
       Plot.text(ranked, { x: "gapRate", y: "code", text: (c: RankedCapability) => formatPercent(c.gapRate), textAnchor: "start", dx: 6, fill: "currentColor" }),
       Plot.ruleX([0]),

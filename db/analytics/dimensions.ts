@@ -56,9 +56,7 @@ export function planGaps(by: string[], filters: Filters = {}): GapPlan {
         "(domain, sub_domain, capability, level, or domain with level).",
     );
   }
-  const set = (Object.keys(filters) as Dimension[]).filter(
-    (d) => filters[d] !== undefined && filters[d] !== "",
-  );
+  const set = (Object.keys(filters) as Dimension[]).filter((d) => (filters[d] ?? "").trim() !== "");
   const cleanFilters = Object.fromEntries(set.map((d) => [d, String(filters[d]).trim()])) as Filters;
   if (cleanFilters.level !== undefined && !/^[1-4]$/.test(cleanFilters.level)) {
     throw new QueryError(`level=${cleanFilters.level} is not a level: use 1, 2, 3 or 4.`);

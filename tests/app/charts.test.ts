@@ -68,10 +68,11 @@ describe("renderGapHeatmap", () => {
     expect(hatch).toBeTruthy();
     const hatched = [...chart.querySelectorAll("g[fill='url(#regions-hatch)'] rect")];
     expect(hatched).toHaveLength(1);
-    expect(hatched[0].querySelector("title")!.textContent).toBe("North West, Digital implementation: suppressed (fewer than 10 respondents)");
     const blank = [...chart.querySelectorAll("g[stroke-dasharray] rect")];
     expect(blank).toHaveLength(2);
-    expect(blank.map((r) => r.querySelector("title")!.textContent)).toContain("North West, Artificial intelligence (AI): no data");
+    const tips = [...doc.querySelectorAll("svg.app-chart__links title")].map((t) => t.textContent);
+    expect(tips).toContain("North West, Digital implementation: suppressed (fewer than 10 respondents)");
+    expect(tips).toContain("North West, Artificial intelligence (AI): no data");
     const labels = [...chart.querySelectorAll("text")].map((t) => t.textContent);
     expect(labels.filter((l) => l === "S")).toHaveLength(1);
     expect(labels.filter((l) => l === "–")).toHaveLength(2);
@@ -87,10 +88,23 @@ describe("renderGapHeatmap", () => {
     expect(key.querySelector("svg[role=img]")!.getAttribute("aria-label")).toContain("under 20%");
   });
 
-  it("links published and suppressed cells to the row's page, out of the tab order", () => {
-    const links = [...chart.querySelectorAll("a")];
+  it("links cells to the row's page in a hidden layer over the chart, out of the tab order", () => {
+    // Links inside role="img" would be nested-interactive; the image itself has none.
+    expect(chart.querySelectorAll("a")).toHaveLength(0);
+    const overlay = doc.querySelector("svg.app-chart__links")!;
+    expect(overlay.getAttribute("aria-hidden")).toBe("true");
+    expect(overlay.getAttribute("viewBox")).toBe(chart.getAttribute("viewBox"));
+    const links = [...overlay.querySelectorAll("a")];
+    expect(links).toHaveLength(6);
     expect(links.map((a) => a.getAttribute("href"))).toContain("/regions/Y62?wave=2026-summer");
     expect(links.every((a) => a.getAttribute("tabindex") === "-1")).toBe(true);
+  });
+
+  it("puts tooltips on the cells when there are no links", () => {
+    const unlinked = toGapMatrix(rows, { rowDimension: "region", columnDimension: "domain", rowNoun: "Region", columnNoun: "Domain" });
+    const out = parse(renderGapHeatmap({ id: "u", title: "t", matrix: unlinked, k: 10 }));
+    expect(out.querySelector("svg.app-chart__links")).toBeNull();
+    expect(out.querySelectorAll(".app-chart__plot svg rect title")).toHaveLength(6);
   });
 
   it("says so instead of drawing when there is no data", () => {

@@ -26,9 +26,10 @@ export function runScriptBytes(name: string, args: string[], env: Record<string,
   }).stdout;
 }
 
-function withoutDatabase(env: NodeJS.ProcessEnv): Record<string, string> {
+/** The parent's environment without anything that picks a database or a mode. */
+function withoutDatabase(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { DATABASE_URL: _d, DATA_DIR: _a, NODE_ENV: _n, ...rest } = env;
-  return rest as Record<string, string>;
+  return rest as NodeJS.ProcessEnv;
 }
 
 export interface Server {

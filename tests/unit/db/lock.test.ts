@@ -86,7 +86,7 @@ describe("lockDataDir", () => {
     expect(error).toBeInstanceOf(LockBusyError);
     const busy = error as LockBusyError;
     expect(busy.pid).toBe(pid);
-    expect(busy.lockFile).toBe(lockFile);
+    expect(busy.dataDir).toBe(dataDir);
     expect(busy.message).toContain(`in use by process ${pid}`);
     expect(busy.message).toContain("sleep 30"); // the holder's command line, read from /proc
     expect(busy.message).toContain("stop that process");
@@ -107,23 +107,20 @@ describe("lockDataDir", () => {
 
   // lock.ts:14 names path.dirname(lockFile), which is the folder that holds the data folder
   // (here the temporary root), not the data folder itself.
-  it.fails("names the data folder in the busy message", async () => {
+  it("names the data folder in the busy message", async () => {
     const pid = await livePid();
     writeFileSync(lockFile, String(pid));
     const error = await lockDataDir(dataDir, 0).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LockBusyError);
-    expect((error as Error).message).toContain(`The embedded database ${root} is in use`); // what it says today
     expect((error as Error).message).toContain(`The embedded database ${dataDir} is in use`);
   });
 
-  it("is re-entrant for the same process", async () => {
+  it("refuses a second lock in the same process: a process opens the data folder once", async () => {
     const first = await lockDataDir(dataDir, 0);
-    const second = await lockDataDir(dataDir, 0);
+    await expect(lockDataDir(dataDir, 0)).rejects.toThrow("already held by this process");
     expect(readFileSync(lockFile, "utf8")).toBe(String(process.pid));
-    // There is no reference count: releasing either handle removes the shared lock file (see report).
-    second.release();
-    expect(existsSync(lockFile)).toBe(false);
     first.release();
+    expect(existsSync(lockFile)).toBe(false);
   });
 
   it("does not remove a lock file that now belongs to another process", async () => {

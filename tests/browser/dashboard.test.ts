@@ -1,0 +1,98 @@
+// The dashboard in a real headless Chromium, served by server.ts from the production build, on a
+// copy of the fixture. Runs when /usr/bin/chromium exists (scripts/test.ts builds first).
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { tableFromIPC } from "apache-arrow";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM } from "../support/browser-path";
+import { fixtureDataDir } from "../support/databases";
+import { FIXTURE_WAVES } from "../support/fixture";
+import { type Server, startServer } from "../support/processes";
+
+const ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--no-first-run",
+];
+const LATEST = FIXTURE_WAVES[1].label;
+
+describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashboard in Chromium", () => {
+  let server: Server;
+  let browser: Browser;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await fixtureDataDir();
+    server = await startServer({ DATA_DIR: dataDir });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("shows the England overview: heatmap SVG, its table, the synthetic warning, and data as at", async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const response = await page.goto(server.url, { waitUntil: "networkidle" });
+    expect(response?.status()).toBe(200);
+    await expect(page.title()).resolves.toMatch(/England/);
+    expect(await page.locator("svg").count()).toBeGreaterThan(0);
+    expect(await page.locator("table caption").count()).toBeGreaterThan(0);
+    expect(await page.getByText("Synthetic demo data — not real figures").count()).toBe(1);
+    expect(await page.getByText(/Data as at/).count()).toBeGreaterThan(0);
+    expect(await page.locator("a.nhsuk-skip-link, a[href='#maincontent']").count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: path.join(dataDir, "england.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("follows a region link to the region page, and on to an organisation", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?wave=${LATEST}`, { waitUntil: "networkidle" });
+    await page.locator("a[href^='/regions/Y59']").first().click();
+    await page.waitForURL(/\/regions\/Y59/);
+    await expect(page.locator("h1").innerText()).resolves.toContain("South East");
+    expect(await page.locator("svg").count()).toBeGreaterThan(0);
+    await page.locator("a[href^='/organisations/RPG']").first().click();
+    await page.waitForURL(/\/organisations\/RPG/);
+    await expect(page.locator("h1").innerText()).resolves.toMatch(/Oxleas|RPG/);
+    await page.close();
+  });
+
+  it("works with JavaScript off", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?wave=${FIXTURE_WAVES[0].label}`);
+    expect(await page.locator("svg").count()).toBeGreaterThan(0);
+    expect(await page.locator("table").count()).toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it("serves /api/gaps as JSON, CSV and Arrow with the same suppression", async () => {
+    const query = `${server.url}/api/gaps?by=organisation,staff_group&wave=${LATEST}`;
+    const json = await (await fetch(`${query}&format=json`)).json();
+    expect(json.meta).toMatchObject({ synthetic: true, waves: [LATEST] });
+    const suppressed = json.rows.filter((r: { suppressed: boolean }) => r.suppressed);
+    expect(suppressed.length).toBeGreaterThan(0);
+    for (const r of suppressed) expect([r.respondents, r.required, r.met, r.gap_rate]).toEqual([null, null, null, null]);
+    const csv = await fetch(query, { headers: { Accept: "text/csv" } });
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const lines = (await csv.text()).trimEnd().split("\r\n");
+    expect(lines).toHaveLength(json.rows.length + 1);
+    expect(lines.filter((l) => l.endsWith(",,,,true"))).toHaveLength(suppressed.length);
+    const arrow = tableFromIPC(new Uint8Array(await (await fetch(`${query}&format=arrow`)).arrayBuffer()));
+    expect(arrow.numRows).toBe(json.rows.length);
+    expect(arrow.getChild("suppressed")!.toArray().filter(Boolean).length).toBe(suppressed.length);
+    const bad = await fetch(`${server.url}/api/gaps?by=domain,capability`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toContain("at most one framework grouping");
+  });
+
+  it("closes the database and exits on SIGTERM, releasing the data folder", async () => {
+    const code = await server.stop();
+    expect(code).toBe(0);
+    expect(existsSync(path.join(dataDir, "pglite.lock"))).toBe(false);
+    expect(server.output()).toContain("SIGTERM: closing the database");
+  });
+});
