@@ -54,7 +54,8 @@ export function figureHtml(parts: FigureParts): string {
     `<figcaption class="app-chart__caption"><span class="app-chart__title">${escapeHtml(parts.title)}</span>`,
     `<span class="app-chart__summary">${escapeHtml(parts.summary)}</span></figcaption>`,
     parts.key ? `<div class="app-chart__key">${parts.key}</div>` : "",
-    `<div class="app-chart__plot">${parts.plot}</div>`,
+    // Focusable because it scrolls sideways on narrow screens (keyboard users must reach it).
+    `<div class="app-chart__plot" tabindex="0" role="region" aria-label="${escapeHtml(`Chart: ${parts.title}`)}">${parts.plot}</div>`,
     `</figure>`,
   ].join("");
 }

@@ -17,7 +17,7 @@ const browser = await chromium.launch({
 });
 let problems = 0;
 for (const javaScriptEnabled of [true, false]) {
-  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1100, height: 900 } });
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: Number(process.env.VIEWPORT_WIDTH ?? 1100), height: 900 } });
   for (const path of pages) {
     const page = await context.newPage();
     const issues: string[] = [];
