@@ -14,6 +14,7 @@ export function DataStatusNotice({ status }: { status: DataStatusSummary }) {
       {status.synthetic ? (
         <div className="nhsuk-card nhsuk-card--warning">
           <div className="nhsuk-card__content">
+            <h2 className="nhsuk-card__heading">Important</h2>
             <p className="nhsuk-card__description">{SYNTHETIC_WARNING}</p>
           </div>
         </div>
