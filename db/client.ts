@@ -152,24 +152,29 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
       await c.exec(text);
     },
     async copyCsv(table, columns, chunks) {
-      // PGlite has no COPY FROM STDIN; it reads a Blob mounted at /dev/blob instead.
-      // Blobs of ~16 MB keep memory flat however large the source is.
+      // PGlite has no COPY FROM STDIN; it reads a Blob mounted at /dev/blob instead. Blobs of
+      // ~16 MB, cut at a line end, keep memory flat however large the source is.
       let parts: string[] = [];
       let size = 0;
-      const flush = async () => {
-        if (size === 0) return;
-        await c.query(`copy ${table} (${columns.join(", ")}) from '/dev/blob' with (format csv)`, [], {
-          blob: new Blob(parts),
-        });
-        parts = [];
-        size = 0;
+      const send = async (text: string) => {
+        if (text) {
+          await c.query(`copy ${table} (${columns.join(", ")}) from '/dev/blob' with (format csv)`, [], {
+            blob: new Blob([text]),
+          });
+        }
       };
       for await (const chunk of chunks) {
         parts.push(chunk);
         size += chunk.length;
-        if (size >= 16_000_000) await flush();
+        if (size >= 16_000_000) {
+          const text = parts.join("");
+          const cut = text.lastIndexOf("\n") + 1;
+          await send(text.slice(0, cut));
+          parts = [text.slice(cut)];
+          size = parts[0].length;
+        }
       }
-      await flush();
+      await send(parts.join(""));
     },
   });
   const base = wrap(pg);

@@ -15,14 +15,34 @@ export interface CsvRecord {
   cells: string[];
 }
 
-/** Streams a UTF-8 CSV (with or without BOM, CRLF or LF); blank lines are skipped. */
-export async function* readCsv(file: string): AsyncGenerator<CsvRecord> {
-  const parser = createReadStream(file).pipe(
+/**
+ * Streams a UTF-8 CSV (with or without BOM, CRLF or LF; blank lines skipped) in batches of
+ * records: draining the parser synchronously costs a fraction of one await per record.
+ */
+export async function* readCsv(file: string): AsyncGenerator<CsvRecord[]> {
+  const parser = createReadStream(file, { highWaterMark: 1 << 20 }).pipe(
     parse({ bom: true, relax_column_count: true, skip_empty_lines: true }),
   );
   let row = 0;
-  for await (const cells of parser as AsyncIterable<string[]>) {
-    row++;
-    yield { row, cells };
+  let failure: Error | null = null;
+  let ended = false;
+  parser.on("error", (error) => (failure = error));
+  parser.on("end", () => (ended = true));
+  for (;;) {
+    const batch: CsvRecord[] = [];
+    for (let cells = parser.read(); cells !== null; cells = parser.read()) batch.push({ row: ++row, cells });
+    if (failure) throw failure;
+    if (batch.length) {
+      yield batch;
+      continue;
+    }
+    if (ended) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        parser.off("readable", done).off("end", done).off("error", done);
+        resolve();
+      };
+      parser.on("readable", done).on("end", done).on("error", done);
+    });
   }
 }

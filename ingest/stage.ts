@@ -7,7 +7,7 @@ import type { Problem } from "../db/problems";
 import { type LongColumns, mapLongHeader } from "./layouts/long";
 import { RespondentIdScreen } from "./pii";
 import { pseudonymise } from "./pseudonym";
-import { readCsv } from "./read";
+import { type CsvRecord, readCsv } from "./read";
 import { validateLongRow } from "./validate";
 import type { Vocabulary } from "./vocabulary";
 
@@ -56,54 +56,58 @@ export async function stageFile(
   const screen = new RespondentIdScreen();
   let rows = 0;
 
+  // Codes and pseudonyms compare byte-wise ("C"): locale-aware comparison only slows the set-wise checks.
   await session.exec(`
     drop table if exists ${table};
     create temp table ${table} (
-      row_no integer not null, organisation_code text not null, pseudonym text not null,
-      staff_group_code text not null, archetype_code text not null, band_code text,
+      row_no integer not null, organisation_code text collate "C" not null, pseudonym text collate "C" not null,
+      staff_group_code text collate "C" not null, archetype_code text collate "C" not null, band_code text collate "C",
       assessed_on date not null, capability_id integer not null, rating smallint not null
     )`);
 
-  const records = readCsv(file);
-  const first = await records.next();
+  const batches = readCsv(file);
+  const first = await batches.next();
   if (first.done) {
     return { file, table, rows, problems: [{ file: name, message: "the file is empty; expected a header row and data rows" }], problemCount: 1, organisations };
   }
-  const header = mapLongHeader(first.value.cells, name);
+  const [headerRecord, ...firstRows] = first.value;
+  const header = mapLongHeader(headerRecord.cells, name);
   if ("problems" in header) {
     return { file, table, rows, problems: header.problems.slice(0, PROBLEM_LIMIT), problemCount: header.problems.length, organisations };
   }
   const columns: LongColumns = header.columns;
-  const width = first.value.cells.length;
+  const width = headerRecord.cells.length;
 
   // The last pseudonym is cached: long files list a respondent's rows together.
   let lastKey = "";
   let lastPseudonym = "";
   async function* csvChunks(): AsyncGenerator<string> {
     let chunk = "";
-    for await (const { row, cells } of records) {
-      rows++;
-      if (cells.length !== width) {
-        report([{ file: name, row, message: `has ${cells.length} fields but the header has ${width}; check for a stray delimiter or quote` }]);
-        continue;
+    for (let batch: CsvRecord[] | undefined = firstRows; batch; batch = (await batches.next()).value || undefined) {
+      for (const { row, cells } of batch) {
+        rows++;
+        if (cells.length !== width) {
+          report([{ file: name, row, message: `has ${cells.length} fields but the header has ${width}; check for a stray delimiter or quote` }]);
+          continue;
+        }
+        const result = validateLongRow(cells, columns, vocab, { file: name, row, today });
+        screen.observe((cells[columns.respondent_id] ?? "").trim());
+        if (result.problems) {
+          report(result.problems);
+          continue;
+        }
+        const r = result.row;
+        const seen = organisations.get(r.organisationCode);
+        if (seen) seen.rows++;
+        else organisations.set(r.organisationCode, { firstRow: row, rows: 1 });
+        if (problemCount > 0) continue; // the file is rejected already: keep counting, stop copying
+        const cacheKey = `${r.organisationCode}\x1f${r.respondentId}`;
+        if (cacheKey !== lastKey) {
+          lastKey = cacheKey;
+          lastPseudonym = pseudonymise(key, r.organisationCode, r.respondentId);
+        }
+        chunk += `${row},${r.organisationCode},${lastPseudonym},${r.staffGroupCode},${r.archetypeCode},${r.bandCode ?? ""},${r.assessedOn},${r.capabilityId},${r.rating}\n`;
       }
-      const result = validateLongRow(cells, columns, vocab, { file: name, row, today });
-      screen.observe((cells[columns.respondent_id] ?? "").trim());
-      if (result.problems) {
-        report(result.problems);
-        continue;
-      }
-      const r = result.row;
-      const seen = organisations.get(r.organisationCode);
-      if (seen) seen.rows++;
-      else organisations.set(r.organisationCode, { firstRow: row, rows: 1 });
-      if (problemCount > 0) continue; // the file is rejected already: keep counting, stop copying
-      const cacheKey = `${r.organisationCode}\x1f${r.respondentId}`;
-      if (cacheKey !== lastKey) {
-        lastKey = cacheKey;
-        lastPseudonym = pseudonymise(key, r.organisationCode, r.respondentId);
-      }
-      chunk += `${row},${r.organisationCode},${lastPseudonym},${r.staffGroupCode},${r.archetypeCode},${r.bandCode ?? ""},${r.assessedOn},${r.capabilityId},${r.rating}\n`;
       if (chunk.length >= CHUNK_CHARS) {
         yield chunk;
         chunk = "";

@@ -41,7 +41,10 @@ await run(async () => {
   writeFileSync(all, files.flatMap((f) => readFileSync(f, "utf8").trimEnd().split("\n").slice(1).map((l) => (l.split(",").length === 7 ? `${l},` : l))).join("\n") + "\n");
   const rows = readFileSync(all, "utf8").split("\n").length - 1;
   const lines = [`Rows: ${rows.toLocaleString("en-GB")} in ${files.length} files (${wave.label}); machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, "", "| case | seconds | rows/s |", "|---|---|---|"];
-  const row = (name: string, ms: number) => lines.push(`| ${name} | ${seconds(ms)} | ${Math.round(rows / (ms / 1000)).toLocaleString("en-GB")} |`);
+  const row = (name: string, ms: number) => {
+    process.stderr.write(`${name}: ${seconds(ms)} s\n`);
+    lines.push(`| ${name} | ${seconds(ms)} | ${Math.round(rows / (ms / 1000)).toLocaleString("en-GB")} |`);
+  };
 
   const name = `capgap_bench_${process.pid}`;
   const admin = (sql: string) => spawnSync("psql", [url, "-qAtc", sql], { encoding: "utf8" });

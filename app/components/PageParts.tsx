@@ -1,7 +1,7 @@
 // Small pieces of text several pages share.
 
 export function NoWaves() {
-  return <p className="app-chart__no-data">No data loaded yet. Figures appear here once the first survey wave is loaded.</p>;
+  return <p className="app-chart__no-data">There are no survey waves loaded yet. Figures appear here once the first wave is loaded.</p>;
 }
 
 export function SuppressionNote({ k }: { k: number }) {

@@ -46,6 +46,11 @@ export interface HeatmapRequest extends MatrixSpec {
   filters?: Filters;
 }
 
+/** A place with no rows at all this wave has no data: its empty total is not "suppressed". */
+export function headlineForFigure(h: Headline, figure: HeatmapFigure): Headline {
+  return figure.matrix.rows.length === 0 ? { ...h, respondents: null, gapRate: null, suppressed: false } : h;
+}
+
 export async function domainHeatmap(db: Sql, request: HeatmapRequest): Promise<HeatmapFigure> {
   const table = await orBadRequest(() =>
     queryGaps(db, NATIONAL, { by: [request.rowDimension, "domain"], filters: { ...request.filters, wave: request.wave.label } }),

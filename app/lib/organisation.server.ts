@@ -2,7 +2,7 @@
 import { suppressionThreshold } from "~db/analytics/suppression";
 import { getDatabase } from "./db.server";
 import { waveName } from "./format";
-import { domainHeatmap, type HeatmapFigure, type Headline, headline } from "./gap-figures.server";
+import { domainHeatmap, type HeatmapFigure, type Headline, headline, headlineForFigure } from "./gap-figures.server";
 import { notFound } from "./http.server";
 import { findOrganisation, type OrganisationPlace } from "./places.server";
 import { chooseWave, type WaveOption } from "./waves.server";
@@ -36,7 +36,7 @@ export async function organisationPage(code: string, url: URL): Promise<Organisa
   return {
     ...empty,
     wave: { label: wave.label, name: waveName(wave.label) },
-    headline: await headline(db, wave, { organisation: organisation.code }),
+    headline: headlineForFigure(await headline(db, wave, { organisation: organisation.code }), staffGroups),
     staffGroups,
     k: staffGroups.k,
   };

@@ -5,7 +5,7 @@ import { suppressionThreshold } from "~db/analytics/suppression";
 import { type RankedCapability, renderTopCapabilities, topCapabilities } from "~/charts/top-capabilities.server";
 import { getDatabase } from "./db.server";
 import { waveName } from "./format";
-import { domainHeatmap, type HeatmapFigure, type Headline, headline } from "./gap-figures.server";
+import { domainHeatmap, type HeatmapFigure, type Headline, headline, headlineForFigure } from "./gap-figures.server";
 import { orBadRequest } from "./http.server";
 import { chooseWave, type WaveOption, withWave } from "./waves.server";
 
@@ -46,7 +46,7 @@ export async function englandOverview(url: URL): Promise<EnglandOverview> {
   return {
     wave: { label: wave.label, name },
     waves: options,
-    headline: await headline(db, wave, {}, NATIONAL),
+    headline: headlineForFigure(await headline(db, wave, {}, NATIONAL), regions),
     regions,
     capabilities: { ranked, chart, suppressedCount },
     k: regions.k,

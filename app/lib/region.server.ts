@@ -2,7 +2,7 @@
 import { suppressionThreshold } from "~db/analytics/suppression";
 import { getDatabase } from "./db.server";
 import { waveName } from "./format";
-import { domainHeatmap, type HeatmapFigure, type Headline, headline } from "./gap-figures.server";
+import { domainHeatmap, type HeatmapFigure, type Headline, headline, headlineForFigure } from "./gap-figures.server";
 import { notFound } from "./http.server";
 import { findRegion, type Place } from "./places.server";
 import { chooseWave, type WaveOption, withWave } from "./waves.server";
@@ -37,7 +37,7 @@ export async function regionPage(code: string, url: URL): Promise<RegionPage> {
     region,
     wave: { label: wave.label, name: waveName(wave.label) },
     waves: options,
-    headline: await headline(db, wave, { region: region.code }, { kind: "region", code: region.code }),
+    headline: headlineForFigure(await headline(db, wave, { region: region.code }, { kind: "region", code: region.code }), organisations),
     organisations,
     k: organisations.k,
   };

@@ -15,9 +15,16 @@ describe.each(TARGETS)("gaps on %s", (target) => {
   });
   afterAll(() => t.close());
 
-  async function compare(by: string[], key: string, keyOf: (row: Record<string, unknown>) => string, wave: string | null) {
-    const table = await queryGaps(t.db, NATIONAL, { by, filters: wave ? { wave } : {} }, 1);
-    const direct = await directCells(t.db, key, wave);
+  async function compare(
+    by: string[],
+    key: string,
+    keyOf: (row: Record<string, unknown>) => string,
+    wave: string | null,
+    filters: Record<string, string> = {},
+    extra: { join?: string; where?: string } = {},
+  ) {
+    const table = await queryGaps(t.db, NATIONAL, { by, filters: { ...filters, ...(wave ? { wave } : {}) } }, 1);
+    const direct = await directCells(t.db, key, wave, extra);
     expect(table.rows.length).toBe(direct.size);
     expect(table.rows.length).toBeGreaterThan(0);
     for (const row of table.rows) {
@@ -52,6 +59,19 @@ describe.each(TARGETS)("gaps on %s", (target) => {
   it("wave × level matches the raw ratings across both waves", async () => {
     const table = await compare(["wave", "level"], "w.label || '/' || c.level", (r) => `${r.wave}/${r.level}`, null);
     expect(new Set(table.rows.map((r) => r.wave))).toEqual(new Set(FIXTURE_WAVES.map((w) => w.label)));
+  });
+
+  it("filters by a framework dimension at each grain, matching the raw ratings", async () => {
+    await compare(["domain"], "c.domain_code", (r) => String(r.domain), LATEST, { level: "1" }, { where: "c.level = 1" });
+    await compare(["capability"], "c.code", (r) => String(r.capability), LATEST, { level: "2", domain: "5" }, { where: "c.level = 2 and c.domain_code = '5'" });
+    await compare(["sub_domain"], "cn.node_code", (r) => String(r.sub_domain), LATEST, { domain: "6" }, {
+      join: "join capability_nodes cn on cn.capability_id = c.id and cn.node_type = 'sub_domain'",
+      where: "c.domain_code = '6'",
+    });
+    await compare(["staff_group"], "r.staff_group_code", (r) => String(r.staff_group), LATEST, { capability: "6-01", region: "Y61" }, {
+      where: "c.code = '6-01' and m.region_code = 'Y61'",
+    });
+    await compare(["level"], "c.level::text", (r) => String(r.level), LATEST, { domain: "3" }, { where: "c.domain_code = '3'" });
   });
 
   it("counts a respondent once in a domain however many of its capabilities they rated", async () => {

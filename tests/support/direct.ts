@@ -13,7 +13,12 @@ export interface DirectCell {
  * (or all waves when waveLabel is null). `key` may use r (respondents), c (capabilities),
  * m (membership at the wave's reference date) and w (waves).
  */
-export async function directCells(db: Sql, key: string, waveLabel: string | null): Promise<Map<string, DirectCell>> {
+export async function directCells(
+  db: Sql,
+  key: string,
+  waveLabel: string | null,
+  extra: { join?: string; where?: string } = {},
+): Promise<Map<string, DirectCell>> {
   const rows = await db.query<DirectCell>(
     `select ${key} as key, count(distinct r.id)::int as respondents, count(*)::int as required,
             count(*) filter (where rt.rating >= f.met_threshold)::int as met
@@ -24,7 +29,8 @@ export async function directCells(db: Sql, key: string, waveLabel: string | null
      join frameworks f on f.id = c.framework_id
      join organisation_memberships m on m.organisation_code = r.organisation_code
        and w.reference_date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)
-     where strpos(c.archetypes, r.archetype_code) > 0 and ($1::text is null or w.label = $1)
+     ${extra.join ?? ""}
+     where strpos(c.archetypes, r.archetype_code) > 0 and ($1::text is null or w.label = $1) ${extra.where ? `and ${extra.where}` : ""}
      group by 1`,
     [waveLabel],
   );
