@@ -6,7 +6,7 @@ import { type Dimension, type FrameworkDimension, type GapPlan, planGaps, QueryE
 import { gapSql } from "./gap-sql";
 import { gapRate } from "./metrics";
 import { describeScope, type Scope } from "./scope";
-import { dataStatus } from "./status";
+import { type DataStatus, dataStatus } from "./status";
 import { isSuppressed, suppressionThreshold } from "./suppression";
 
 export type Cell = string | number | boolean | null;
@@ -38,9 +38,31 @@ export interface GapRequest {
   filters?: Filters;
 }
 
+/**
+ * Results by request, scope, k and data version. The data change only when a load or withdrawal
+ * commits (which changes the version), so a cached table is exactly what a new query would return.
+ */
+const cache = new Map<string, GapTable>();
+const CACHE_ENTRIES = 500;
+/** Each database handle gets its own cache space (tests open many databases in one process). */
+const handles = new WeakMap<Sql, number>();
+let handleCount = 0;
+const handleId = (db: Sql) => handles.get(db) ?? (handles.set(db, ++handleCount), handleCount);
+
 /** Gaps for `scope`, grouped by `by` (person dimensions × at most one framework grouping). */
 export async function queryGaps(db: Sql, scope: Scope, request: GapRequest, k = suppressionThreshold()): Promise<GapTable> {
   const plan = planGaps(request.by, request.filters);
+  const status = await dataStatus(db);
+  const key = JSON.stringify([handleId(db), describeScope(scope), plan, k, status.version]);
+  const hit = cache.get(key);
+  if (hit) return { ...hit, meta: { ...hit.meta, generated_at: new Date().toISOString() } };
+  const table = await computeGaps(db, scope, plan, k, status);
+  if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, table);
+  return table;
+}
+
+async function computeGaps(db: Sql, scope: Scope, plan: GapPlan, k: number, status: DataStatus): Promise<GapTable> {
   await checkFilterValues(db, plan.filters);
   const waves = await resolveWaves(db, plan);
   const dims: Dimension[] = [...plan.person, ...plan.framework];
@@ -50,7 +72,7 @@ export async function queryGaps(db: Sql, scope: Scope, request: GapRequest, k = 
   const cells = raw.length === 0 && dims.length === 0 && waves.length ? [{ respondents: 0, required: 0, met: 0 }] : raw;
   const rows = cells.map((r) => publishCell(r as GapRow & { respondents: number; required: number; met: number }, dims, k));
   return {
-    meta: await gapMeta(db, scope, plan, waves, k),
+    meta: gapMeta(scope, plan, waves, k, status),
     columns: [...dims.flatMap((d) => [d, `${d}_name`]), ...MEASURES],
     rows,
   };
@@ -117,8 +139,7 @@ async function resolveWaves(db: Sql, plan: GapPlan): Promise<WaveRef[]> {
   return all.length ? [all[all.length - 1]] : [];
 }
 
-async function gapMeta(db: Sql, scope: Scope, plan: GapPlan, waves: WaveRef[], k: number): Promise<GapMeta> {
-  const status = await dataStatus(db);
+function gapMeta(scope: Scope, plan: GapPlan, waves: WaveRef[], k: number, status: DataStatus): GapMeta {
   return {
     by: [...plan.person, ...plan.framework],
     filters: plan.filters,

@@ -5,6 +5,8 @@ import { listWaves, type Wave } from "../waves";
 import type { Scope } from "./scope";
 
 export interface DataStatus {
+  /** Changes whenever a load or withdrawal commits: a cache key for figures. */
+  version: string;
   synthetic: boolean;
   /** When the last file was loaded (ISO, UTC), or null before any load. */
   dataAsAt: string | null;
@@ -12,12 +14,15 @@ export interface DataStatus {
 }
 
 export async function dataStatus(db: Sql): Promise<DataStatus> {
-  const [row] = await db.query<{ synthetic: boolean; data_as_at: string | null }>(
+  const [row] = await db.query<{ synthetic: boolean; data_as_at: string | null; version: string }>(
     `select exists (select 1 from submissions s join batches b on b.id = s.batch_id
                     where s.status = 'current' and b.synthetic) as synthetic,
-            to_char(max(loaded_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as data_as_at from batches`,
+            to_char(max(loaded_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as data_as_at,
+            concat_ws('/', max(id), (select max(ended_at) from submissions),
+                      (select string_agg(concat_ws(':', id, reference_date, status), ',' order by id) from waves)) as version
+     from batches`,
   );
-  return { synthetic: row.synthetic, dataAsAt: row.data_as_at, waves: await listWaves(db) };
+  return { version: row.version, synthetic: row.synthetic, dataAsAt: row.data_as_at, waves: await listWaves(db) };
 }
 
 /** Organisations with at least one respondent in the wave, within the scope. */

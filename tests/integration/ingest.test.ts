@@ -82,7 +82,9 @@ describe.each(TARGETS)("ingest on %s", (target) => {
       "select s.id, s.respondents from submissions s join waves w on w.id = s.wave_id where w.label = $1 and organisation_code = 'RGT' and s.status = 'current'",
       [LATEST],
     );
-    // Everyone in the new file answers 4: RGT's gap rate must become 0.
+    const rgtBefore = await queryGaps(t.db, NATIONAL, { by: [], filters: { wave: LATEST, organisation: "RGT" } }, 1);
+    expect(rgtBefore.rows[0].gap_rate).toBeGreaterThan(0);
+    // Everyone in the new file answers 4: RGT's gap rate must become 0 (and no cached figure survives).
     const file = variant(LATEST, "RGT", (lines) => lines.map((l) => setField(l, RATING, "4")));
     const [outcome] = await ingestFiles(t.db, [file], { waveLabel: LATEST, ...quiet });
     expect(outcome).toMatchObject({ status: "loaded", message: "loaded, replacing 1 earlier submission(s)" });
@@ -103,7 +105,10 @@ describe.each(TARGETS)("ingest on %s", (target) => {
   it("withdraws a submission: its ratings and rollups go, the record stays", async () => {
     t = await openFixture(target);
     const before = await snapshot(t.db);
+    const rm1 = { by: [], filters: { wave: LATEST, organisation: "RM1" } };
+    expect((await queryGaps(t.db, NATIONAL, rm1, 1)).rows[0].respondents).toBeGreaterThan(0);
     const result = await withdrawSubmission(t.db, "rm1", LATEST);
+    expect((await queryGaps(t.db, NATIONAL, rm1, 1)).rows[0]).toMatchObject({ respondents: null, suppressed: true });
     expect(result.respondents).toBeGreaterThan(0);
     const left = await t.db.query(
       `select 1 from rollups ro join waves w on w.id = ro.wave_id where w.label = $1 and organisation_code = 'RM1'
