@@ -13,6 +13,8 @@ export interface Vocabulary {
   archetypes: Map<string, string>;
   bands: Map<string, string>;
   capabilities: Map<string, number>;
+  /** Raw spellings already looked up (see memoised). */
+  seen: { staffGroups: Map<string, string | null>; archetypes: Map<string, string | null>; bands: Map<string, string | null> };
 }
 
 /** Case, spacing and punctuation do not matter in names: "ADD PROF  Scientific & Technic" matches. */
@@ -29,46 +31,73 @@ export function bandKey(value: string): string {
   return nameKey(value).replace(/\b(afc|agenda for change)\b/g, "").replace(/band/g, "").replace(/\s+/g, "");
 }
 
-export function lookupStaffGroup(v: Vocabulary, value: string) {
-  return v.staffGroups.get(nameKey(value));
-}
-export function lookupArchetype(v: Vocabulary, value: string) {
-  return v.archetypes.get(nameKey(value));
-}
-export function lookupBand(v: Vocabulary, value: string) {
-  return v.bands.get(bandKey(value));
+/**
+ * Looks `value` up by its normalised key, remembering the answer for the raw spelling: a file
+ * repeats a handful of spellings on every row, so each is normalised once.
+ */
+function memoised(map: Map<string, string>, seen: Map<string, string | null>, key: (v: string) => string, value: string) {
+  let code = seen.get(value);
+  if (code === undefined) {
+    code = map.get(key(value)) ?? null;
+    if (seen.size < 10_000) seen.set(value, code);
+  }
+  return code ?? undefined;
 }
 
-export async function loadVocabulary(tx: Sql, frameworkVersion: string): Promise<Vocabulary | null> {
-  const [framework] = await tx.query<{ id: number; scale_min: number; scale_max: number }>(
-    "select id, scale_min, scale_max from frameworks where version = $1",
-    [frameworkVersion],
-  );
-  if (!framework) return null;
-  const [orgs, groups, types, caps] = await Promise.all([
-    tx.query<{ code: string; opened_on: string; closed_on: string | null }>(
-      "select code, opened_on, closed_on from organisations",
-    ),
-    tx.query<{ code: string; name: string; long_name: string }>("select code, name, long_name from staff_groups"),
-    tx.query<{ code: string; name: string }>("select code, name from archetypes"),
-    tx.query<{ id: number; code: string }>("select id, code from capabilities where framework_id = $1", [framework.id]),
-  ]);
+export function lookupStaffGroup(v: Vocabulary, value: string) {
+  return memoised(v.staffGroups, v.seen.staffGroups, nameKey, value);
+}
+export function lookupArchetype(v: Vocabulary, value: string) {
+  return memoised(v.archetypes, v.seen.archetypes, nameKey, value);
+}
+export function lookupBand(v: Vocabulary, value: string) {
+  return memoised(v.bands, v.seen.bands, bandKey, value);
+}
+
+export interface VocabularyInput {
+  framework: { id: number; version: string; scaleMin: number; scaleMax: number };
+  organisations: { code: string; openedOn: string; closedOn: string | null }[];
+  staffGroups: { code: string; name: string; longName: string }[];
+  archetypes: { code: string; name: string }[];
+  capabilities: { id: number; code: string }[];
+}
+
+/** The lookups, with every accepted spelling as a key. Pure. */
+export function buildVocabulary(input: VocabularyInput): Vocabulary {
   const staffGroups = new Map<string, string>();
-  for (const g of groups) for (const spelling of [g.code, g.name, g.long_name]) staffGroups.set(nameKey(spelling), g.code);
+  for (const g of input.staffGroups) for (const spelling of [g.code, g.name, g.longName]) staffGroups.set(nameKey(spelling), g.code);
   const archetypes = new Map<string, string>();
-  for (const a of types) {
+  for (const a of input.archetypes) {
     // Code letter, plural name ("Users") and singular name ("user").
     for (const spelling of [a.code, a.name, a.name.replace(/s$/i, "")]) archetypes.set(nameKey(spelling), a.code);
   }
   return {
-    frameworkId: framework.id,
-    frameworkVersion,
-    scaleMin: framework.scale_min,
-    scaleMax: framework.scale_max,
-    organisations: new Map(orgs.map((o) => [o.code, { openedOn: o.opened_on, closedOn: o.closed_on }])),
+    frameworkId: input.framework.id,
+    frameworkVersion: input.framework.version,
+    scaleMin: input.framework.scaleMin,
+    scaleMax: input.framework.scaleMax,
+    organisations: new Map(input.organisations.map((o) => [o.code, { openedOn: o.openedOn, closedOn: o.closedOn }])),
     staffGroups,
     archetypes,
-    bands: new Map(BAND_CODES.map((code) => [code, code])),
-    capabilities: new Map(caps.map((c) => [c.code, c.id])),
+    bands: new Map(BAND_CODES.map((code) => [bandKey(code), code])),
+    capabilities: new Map(input.capabilities.map((c) => [c.code, c.id])),
+    seen: { staffGroups: new Map(), archetypes: new Map(), bands: new Map() },
   };
+}
+
+export async function loadVocabulary(tx: Sql, frameworkVersion: string): Promise<Vocabulary | null> {
+  const [framework] = await tx.query<{ id: number; scaleMin: number; scaleMax: number }>(
+    `select id, scale_min as "scaleMin", scale_max as "scaleMax" from frameworks where version = $1`,
+    [frameworkVersion],
+  );
+  if (!framework) return null;
+  const [organisations, staffGroups, archetypes, capabilities] = await Promise.all([
+    tx.query<VocabularyInput["organisations"][number]>(
+      `select code, opened_on as "openedOn", closed_on as "closedOn" from organisations`,
+    ),
+    tx.query<VocabularyInput["staffGroups"][number]>(`select code, name, long_name as "longName" from staff_groups`),
+    tx.query<VocabularyInput["archetypes"][number]>("select code, name from archetypes"),
+    tx.query<VocabularyInput["capabilities"][number]>("select id, code from capabilities where framework_id = $1", [framework.id]),
+  ]);
+  return buildVocabulary({ framework: { ...framework, version: frameworkVersion }, organisations, staffGroups, archetypes, capabilities });
 }

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { queryGaps } from "../db/analytics/gaps";
+import { clearGapCache, queryGaps } from "../db/analytics/gaps";
 import { NATIONAL } from "../db/analytics/scope";
 import { openDatabase } from "../db/client";
 import { prepareDatabase } from "../db/setup";
@@ -87,6 +87,7 @@ async function queryTimes(db: Awaited<ReturnType<typeof openDatabase>>, label: s
   const time = async (fn: () => Promise<unknown>) => {
     const runs: number[] = [];
     for (let i = 0; i < 5; i++) {
+      clearGapCache();
       const t = performance.now();
       await fn();
       runs.push(performance.now() - t);

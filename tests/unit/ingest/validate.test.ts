@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Problem } from "../../../db/problems";
 import type { LongColumns } from "../../../ingest/layouts/long";
 import { isIsoDate, validateLongRow, type RowContext } from "../../../ingest/validate";
-import { bandKey, nameKey, type Vocabulary } from "../../../ingest/vocabulary";
+import { buildVocabulary, type Vocabulary } from "../../../ingest/vocabulary";
 
 // A subset of db/reference/staff_groups.csv: code, ESR name, long name.
 const STAFF_GROUPS: [string, string, string][] = [
@@ -19,30 +19,21 @@ const ARCHETYPES: [string, string][] = [
   ["E", "Embedders"],
   ["U", "Users"],
 ];
-const BANDS = ["1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9"];
 
 function vocabulary(): Vocabulary {
-  const staffGroups = new Map<string, string>();
-  for (const [code, esr, long] of STAFF_GROUPS) for (const s of [code, esr, long]) staffGroups.set(nameKey(s), code);
-  const archetypes = new Map<string, string>();
-  for (const [code, name] of ARCHETYPES) for (const s of [code, name, name.replace(/s$/i, "")]) archetypes.set(nameKey(s), code);
-  return {
-    frameworkId: 1,
-    frameworkVersion: "ai-dht-2023-illustrative",
-    scaleMin: 0,
-    scaleMax: 4,
-    organisations: new Map([
-      ["RX1", { openedOn: "2001-04-01", closedOn: null }],
-      ["R0A", { openedOn: "2017-10-01", closedOn: null }],
-    ]),
-    staffGroups,
-    archetypes,
-    bands: new Map(BANDS.map((b) => [bandKey(b), b])),
-    capabilities: new Map([
-      ["1-01", 101],
-      ["5.1.1-02", 502],
-    ]),
-  };
+  return buildVocabulary({
+    framework: { id: 1, version: "ai-dht-2023-illustrative", scaleMin: 0, scaleMax: 4 },
+    organisations: [
+      { code: "RX1", openedOn: "2001-04-01", closedOn: null },
+      { code: "R0A", openedOn: "2017-10-01", closedOn: null },
+    ],
+    staffGroups: STAFF_GROUPS.map(([code, name, longName]) => ({ code, name, longName })),
+    archetypes: ARCHETYPES.map(([code, name]) => ({ code, name })),
+    capabilities: [
+      { id: 101, code: "1-01" },
+      { id: 502, code: "5.1.1-02" },
+    ],
+  });
 }
 
 const VOCAB = vocabulary();
