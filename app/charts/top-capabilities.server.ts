@@ -12,10 +12,12 @@ export interface RankedCapability {
   respondents: number;
   /** Rank among published capabilities, 1 = largest gap. */
   rank: number;
+  /** The statement's text is written for this product, not the framework's official wording. */
+  illustrative: boolean;
 }
 
 /** The `limit` published capabilities with the largest gap rate, largest first (ties by code). */
-export function topCapabilities(rows: GapRow[], limit = 10): RankedCapability[] {
+export function topCapabilities(rows: GapRow[], limit = 10, illustrative = new Set<string>()): RankedCapability[] {
   return rows
     .filter((r) => r.suppressed !== true && typeof r.gap_rate === "number")
     .map((r) => ({
@@ -23,6 +25,7 @@ export function topCapabilities(rows: GapRow[], limit = 10): RankedCapability[] 
       title: String(r.capability_name ?? r.capability),
       gapRate: r.gap_rate as number,
       respondents: Number(r.respondents),
+      illustrative: illustrative.has(String(r.capability)),
     }))
     .sort((a, b) => b.gapRate - a.gapRate || a.code.localeCompare(b.code, "en-GB", { numeric: true }))
     .slice(0, limit)

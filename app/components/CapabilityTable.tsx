@@ -20,6 +20,14 @@ export function CapabilityTable({ id, caption, ranked }: { id: string; caption: 
         cells: [
           <>
             <strong>{c.code}</strong> {c.title}
+            {c.illustrative ? (
+              <>
+                {" "}
+                <strong className="nhsuk-tag nhsuk-tag--grey" title="Written for this product to fit the framework; not the official wording">
+                  Illustrative text
+                </strong>
+              </>
+            ) : null}
           </>,
           formatCount(c.respondents),
           formatPercent(c.gapRate),

@@ -1,4 +1,5 @@
 // Data for the England overview page.
+import { illustrativeCapabilities } from "~db/analytics/framework";
 import { queryGaps } from "~db/analytics/gaps";
 import { NATIONAL } from "~db/analytics/scope";
 import { suppressionThreshold } from "~db/analytics/suppression";
@@ -34,7 +35,7 @@ export async function englandOverview(url: URL): Promise<EnglandOverview> {
     href: (code) => withWave(`/regions/${code}`, wave),
   });
   const byCapability = await orBadRequest(() => queryGaps(db, NATIONAL, { by: ["capability"], filters: { wave: wave.label } }));
-  const ranked = topCapabilities(byCapability.rows, 10);
+  const ranked = topCapabilities(byCapability.rows, 10, await illustrativeCapabilities(db, wave.label));
   const suppressedCount = byCapability.rows.filter((r) => r.suppressed === true).length;
   const chart = renderTopCapabilities({
     id: "top-capabilities",

@@ -51,6 +51,12 @@ export default function EnglandOverviewPage() {
               ranked={capabilities.ranked}
             />
           ) : null}
+          {capabilities.ranked.some((c) => c.illustrative) ? (
+            <p className="nhsuk-body-s">
+              Statements tagged <strong>Illustrative text</strong> are written for this product to fit the framework's
+              structure and level; they are not the framework's official wording.
+            </p>
+          ) : null}
           <SuppressionNote k={k} />
         </>
       )}

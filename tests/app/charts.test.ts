@@ -146,6 +146,12 @@ describe("top capabilities", () => {
     expect(ranked.map((c) => c.code)).not.toContain("2-03");
   });
 
+  it("marks the capabilities whose text is illustrative", () => {
+    const ranked = topCapabilities(rows, 10, new Set(["6.2-10"]));
+    expect(ranked.find((c) => c.code === "6.2-10")!.illustrative).toBe(true);
+    expect(ranked.filter((c) => c.illustrative)).toHaveLength(1);
+  });
+
   it("renders bars with a summary and accessible SVG", () => {
     const doc = parse(renderTopCapabilities({ id: "top", title: "Largest gaps", ranked: topCapabilities(rows), suppressedCount: 1, k: 10 }));
     const svg = doc.querySelector("svg")!;

@@ -42,6 +42,8 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
     expect(await page.getByText("Synthetic demo data — not real figures").count()).toBe(1);
     expect(await page.getByText(/Data as at/).count()).toBeGreaterThan(0);
     expect(await page.locator("a.nhsuk-skip-link, a[href='#maincontent']").count()).toBeGreaterThan(0);
+    // The bundled framework's statements are mostly illustrative: the page must say so.
+    expect(await page.getByText("Illustrative text", { exact: true }).count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await page.screenshot({ path: path.join(dataDir, "england.png"), fullPage: true });
     await page.close();
