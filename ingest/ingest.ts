@@ -9,7 +9,7 @@ import { formatProblems, InputError, type Problem } from "../db/problems";
 import { alreadyLoaded, loadStaged } from "./load";
 import { hashFile } from "./read";
 import { PROBLEM_LIMIT, type StagedFile, stageFile } from "./stage";
-import { loadVocabulary } from "./vocabulary";
+import { loadVocabulary, type Vocabulary } from "./vocabulary";
 import { checkWaveLabel, findWave } from "./waves";
 
 export interface IngestOptions {
@@ -55,62 +55,84 @@ export async function ingestFiles(db: Database, files: string[], options: Ingest
     typeof options.synthetic === "function" ? options.synthetic(file) : Boolean(options.synthetic);
 
   return db.session(async (session) => {
-    const outcomes: FileOutcome[] = [];
-    const staged: Staged[] = [];
-    for (const [i, file] of files.entries()) {
-      const startedAt = Date.now();
-      const sha256 = await hashFile(file);
-      const done = (status: FileOutcome["status"], message: string, problems: Problem[] = [], problemCount = problems.length) =>
-        outcomes.push({ file, sha256, status, message, problems, problemCount, rows: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000 });
-      if (frameworkClash) {
-        done("rejected", "rejected", [{ file: path.basename(file), message: frameworkClash }]);
-        continue;
-      }
-      try {
-        const again = await alreadyLoaded(session, sha256, options.waveLabel);
-        if (again) {
-          done("already-loaded", again);
-          continue;
-        }
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        done("rejected", "rejected", [{ file: path.basename(file), message: error.message }]);
-        continue;
-      }
-      const stage = await stageFile(session, file, `ingest_stage_${i}`, vocab, options.key, options.today);
-      if (stage.problemCount > 0) {
-        done("rejected", "rejected", stage.problems, stage.problemCount);
-        await session.exec(`drop table if exists ${stage.table}`);
-        continue;
-      }
-      staged.push({ file, sha256, stage, startedAt });
+    // The set-wise checks and rollups sort and hash a whole file: give them memory (halves the
+    // rollup time on PGlite), and hand the connection back as it was.
+    await session.exec("set work_mem = '64MB'");
+    try {
+      return await ingestInSession(session, files, { options, vocab, frameworkClash, isSynthetic, log });
+    } finally {
+      await session.exec("reset work_mem");
     }
-
-    // One file per organisation × wave per run: if two files hold the same organisation, neither loads.
-    const filesOf = new Map<string, string[]>();
-    for (const s of staged) for (const org of s.stage.organisations.keys()) filesOf.set(org, [...(filesOf.get(org) ?? []), s.file]);
-    for (const s of staged) {
-      const clashes = [...s.stage.organisations.keys()].filter((org) => filesOf.get(org)!.length > 1);
-      const outcome = clashes.length
-        ? rejected(s, clashes.map((org) => ({
-            file: path.basename(s.file),
-            row: s.stage.organisations.get(org)!.firstRow,
-            column: "organisation_code",
-            message: `organisation ${org} is also in ${filesOf.get(org)!.filter((f) => f !== s.file).map((f) => path.basename(f)).join(", ")} in this run; load one file per organisation and wave, so neither was loaded`,
-          })))
-        : await loadOne(session, s, options, vocab.frameworkId, isSynthetic(s.file));
-      outcomes.push(outcome);
-      await session.exec(`drop table if exists ${s.stage.table}`);
-    }
-
-    for (const o of outcomes) {
-      if (o.status === "rejected") await recordAttempt(session, o, options.waveLabel);
-      log(summaryLine(o));
-      if (o.status === "rejected") log(formatProblems(o.problems, o.problemCount, PROBLEM_LIMIT));
-    }
-    // Report in the order the files were given.
-    return files.map((f) => outcomes.find((o) => o.file === f)!);
   });
+}
+
+/** What every file of a run shares. */
+interface Run {
+  options: IngestOptions;
+  vocab: Vocabulary;
+  /** Why every file is refused (another framework than the wave's), or null. */
+  frameworkClash: string | null;
+  isSynthetic: (file: string) => boolean;
+  log: (line: string) => void;
+}
+
+async function ingestInSession(session: Session, files: string[], run: Run): Promise<FileOutcome[]> {
+  const { options, vocab, frameworkClash, isSynthetic, log } = run;
+  const outcomes: FileOutcome[] = [];
+  const staged: Staged[] = [];
+  for (const [i, file] of files.entries()) {
+    const startedAt = Date.now();
+    const sha256 = await hashFile(file);
+    const done = (status: FileOutcome["status"], message: string, problems: Problem[] = [], problemCount = problems.length) =>
+      outcomes.push({ file, sha256, status, message, problems, problemCount, rows: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000 });
+    if (frameworkClash) {
+      done("rejected", "rejected", [{ file: path.basename(file), message: frameworkClash }]);
+      continue;
+    }
+    try {
+      const again = await alreadyLoaded(session, sha256, options.waveLabel);
+      if (again) {
+        done("already-loaded", again);
+        continue;
+      }
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      done("rejected", "rejected", [{ file: path.basename(file), message: error.message }]);
+      continue;
+    }
+    const stage = await stageFile(session, file, `ingest_stage_${i}`, vocab, options.key, options.today);
+    if (stage.problemCount > 0) {
+      done("rejected", "rejected", stage.problems, stage.problemCount);
+      await session.exec(`drop table if exists ${stage.table}`);
+      continue;
+    }
+    staged.push({ file, sha256, stage, startedAt });
+  }
+
+  // One file per organisation × wave per run: if two files hold the same organisation, neither loads.
+  const filesOf = new Map<string, string[]>();
+  for (const s of staged) for (const org of s.stage.organisations.keys()) filesOf.set(org, [...(filesOf.get(org) ?? []), s.file]);
+  for (const s of staged) {
+    const clashes = [...s.stage.organisations.keys()].filter((org) => filesOf.get(org)!.length > 1);
+    const outcome = clashes.length
+      ? rejected(s, clashes.map((org) => ({
+          file: path.basename(s.file),
+          row: s.stage.organisations.get(org)!.firstRow,
+          column: "organisation_code",
+          message: `organisation ${org} is also in ${filesOf.get(org)!.filter((f) => f !== s.file).map((f) => path.basename(f)).join(", ")} in this run; load one file per organisation and wave, so neither was loaded`,
+        })))
+      : await loadOne(session, s, options, vocab.frameworkId, isSynthetic(s.file));
+    outcomes.push(outcome);
+    await session.exec(`drop table if exists ${s.stage.table}`);
+  }
+
+  for (const o of outcomes) {
+    if (o.status === "rejected") await recordAttempt(session, o, options.waveLabel);
+    log(summaryLine(o));
+    if (o.status === "rejected") log(formatProblems(o.problems, o.problemCount, PROBLEM_LIMIT));
+  }
+  // Report in the order the files were given.
+  return files.map((f) => outcomes.find((o) => o.file === f)!);
 }
 
 type Staged = { file: string; sha256: string; stage: StagedFile; startedAt: number };
