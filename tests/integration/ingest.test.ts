@@ -102,6 +102,16 @@ describe.each(TARGETS)("ingest on %s", (target) => {
     expect(again.message).toMatch(/^already loaded \(superseded by RGT\.csv on \d{4}-\d{2}-\d{2} \d{2}:\d{2}\) — nothing changed$/);
   });
 
+  it("reads a UTF-8 file with a byte-order mark, CRLF line ends, quoted fields and trailing blank lines", async () => {
+    t = await openFixture(target);
+    const [header, ...lines] = readFileSync(fixtureFile(LATEST, "RDU"), "utf8").trimEnd().split("\n");
+    const quoted = lines.map((l) => l.split(",").map((f, i) => (i === 2 ? `"${f}"` : f)).join(","));
+    const file = path.join(workDir(), "RDU.csv");
+    writeFileSync(file, `\uFEFF${[header, ...quoted].join("\r\n")}\r\n\r\n\r\n`);
+    const [outcome] = await ingestFiles(t.db, [file], { waveLabel: LATEST, ...quiet });
+    expect(outcome).toMatchObject({ status: "loaded", rows: lines.length, message: "loaded, replacing 1 earlier submission(s)" });
+  });
+
   it("withdraws a submission: its ratings and rollups go, the record stays", async () => {
     t = await openFixture(target);
     const before = await snapshot(t.db);
