@@ -1,6 +1,7 @@
 // The dashboard in a real headless Chromium, served by server.ts from the production build, on a
 // copy of the fixture. Runs when /usr/bin/chromium exists (scripts/test.ts builds first).
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { type Browser, chromium } from "playwright-core";
@@ -15,6 +16,7 @@ const ARGS = [
   "--disable-component-update", "--disable-sync", "--no-first-run",
 ];
 const LATEST = FIXTURE_WAVES[1].label;
+const require = createRequire(import.meta.url);
 
 describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashboard in Chromium", () => {
   let server: Server;
@@ -59,6 +61,17 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
     await page.locator("a[href^='/organisations/RPG']").first().click();
     await page.waitForURL(/\/organisations\/RPG/);
     await expect(page.locator("h1").innerText()).resolves.toMatch(/Oxleas|RPG/);
+    await page.close();
+  });
+
+  it("has no accessibility violations (axe-core) on the England, region and organisation pages", async () => {
+    const page = await browser.newPage();
+    for (const path of ["/", "/regions/Y61", "/organisations/RGT"]) {
+      await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
+      await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+      const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run());
+      expect(result.violations.map((v) => `${path}: ${v.id}`)).toEqual([]);
+    }
     await page.close();
   });
 
