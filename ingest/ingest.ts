@@ -79,30 +79,37 @@ interface Run {
 async function ingestInSession(session: Session, files: string[], run: Run): Promise<FileOutcome[]> {
   const { options, vocab, frameworkClash, isSynthetic, log } = run;
   const outcomes: FileOutcome[] = [];
+  // Each file's outcome is recorded and printed as soon as it is known.
+  const finish = async (o: FileOutcome) => {
+    outcomes.push(o);
+    if (o.status === "rejected") await recordAttempt(session, o, options.waveLabel);
+    log(summaryLine(o));
+    if (o.status === "rejected") log(formatProblems(o.problems, o.problemCount, PROBLEM_LIMIT));
+  };
   const staged: Staged[] = [];
   for (const [i, file] of files.entries()) {
     const startedAt = Date.now();
     const sha256 = await hashFile(file);
     const done = (status: FileOutcome["status"], message: string, problems: Problem[] = [], problemCount = problems.length) =>
-      outcomes.push({ file, sha256, status, message, problems, problemCount, rows: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000 });
+      finish({ file, sha256, status, message, problems, problemCount, rows: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000 });
     if (frameworkClash) {
-      done("rejected", "rejected", [{ file: path.basename(file), message: frameworkClash }]);
+      await done("rejected", "rejected", [{ file: path.basename(file), message: frameworkClash }]);
       continue;
     }
     try {
       const again = await alreadyLoaded(session, sha256, options.waveLabel);
       if (again) {
-        done("already-loaded", again);
+        await done("already-loaded", again);
         continue;
       }
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      done("rejected", "rejected", [{ file: path.basename(file), message: error.message }]);
+      await done("rejected", "rejected", [{ file: path.basename(file), message: error.message }]);
       continue;
     }
     const stage = await stageFile(session, file, `ingest_stage_${i}`, vocab, options.key, options.today);
     if (stage.problemCount > 0) {
-      done("rejected", "rejected", stage.problems, stage.problemCount);
+      await done("rejected", "rejected", stage.problems, stage.problemCount);
       await session.exec(`drop table if exists ${stage.table}`);
       continue;
     }
@@ -122,14 +129,8 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
           message: `organisation ${org} is also in ${filesOf.get(org)!.filter((f) => f !== s.file).map((f) => path.basename(f)).join(", ")} in this run; load one file per organisation and wave, so neither was loaded`,
         })))
       : await loadOne(session, s, options, vocab.frameworkId, isSynthetic(s.file));
-    outcomes.push(outcome);
     await session.exec(`drop table if exists ${s.stage.table}`);
-  }
-
-  for (const o of outcomes) {
-    if (o.status === "rejected") await recordAttempt(session, o, options.waveLabel);
-    log(summaryLine(o));
-    if (o.status === "rejected") log(formatProblems(o.problems, o.problemCount, PROBLEM_LIMIT));
+    await finish(outcome);
   }
   // Report in the order the files were given.
   return files.map((f) => outcomes.find((o) => o.file === f)!);

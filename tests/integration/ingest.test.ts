@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { queryGaps } from "../../db/analytics/gaps";
+import { importFramework, readFrameworkFiles } from "../../db/framework";
 import { NATIONAL } from "../../db/analytics/scope";
 import { ingestFiles } from "../../ingest/ingest";
 import { withdrawSubmission } from "../../ingest/withdraw";
@@ -100,6 +101,20 @@ describe.each(TARGETS)("ingest on %s", (target) => {
     // Loading the old file again is now a no-op that says what replaced it.
     const [again] = await ingestFiles(t.db, [fixtureFile(LATEST, "RGT")], { waveLabel: LATEST, ...quiet });
     expect(again.message).toMatch(/^already loaded \(superseded by RGT\.csv on \d{4}-\d{2}-\d{2} \d{2}:\d{2}\) — nothing changed$/);
+  });
+
+  it("rejects a file for an existing wave under another framework version", async () => {
+    t = await openFixture(target);
+    const dir = "db/framework/ai-dht-2023-illustrative";
+    await t.db.transaction((tx) =>
+      importFramework(tx, { version: "other-2026", title: "Other", framework: readFrameworkFiles(`${dir}/nodes.csv`, `${dir}/capabilities.csv`) }),
+    );
+    const before = await snapshot(t.db);
+    const file = variant(LATEST, "RAL", (lines) => lines.slice(0, 100));
+    const [outcome] = await ingestFiles(t.db, [file], { waveLabel: LATEST, frameworkVersion: "other-2026", ...quiet });
+    expect(outcome.status).toBe("rejected");
+    expect(outcome.problems[0].message).toContain(`wave ${LATEST} uses framework ai-dht-2023-illustrative, not other-2026`);
+    expect(await snapshot(t.db)).toEqual(before);
   });
 
   it("reads a UTF-8 file with a byte-order mark, CRLF line ends, quoted fields and trailing blank lines", async () => {
