@@ -20,12 +20,16 @@ export interface IngestOptions {
   key: Buffer;
   log?: (line: string) => void;
   today?: string;
+  /** Validate and report only: nothing is loaded and nothing is recorded. */
+  dryRun?: boolean;
+  /** Receives every problem of every rejected file, not only the first 20 (--report). */
+  onProblem?: (problem: Problem) => void;
 }
 
 export interface FileOutcome {
   file: string;
   sha256: string;
-  status: "loaded" | "already-loaded" | "rejected";
+  status: "loaded" | "already-loaded" | "rejected" | "valid";
   message: string;
   problems: Problem[];
   problemCount: number;
@@ -80,9 +84,10 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
   const { options, vocab, frameworkClash, isSynthetic, log } = run;
   const outcomes: FileOutcome[] = [];
   // Each file's outcome is recorded and printed as soon as it is known.
-  const finish = async (o: FileOutcome) => {
+  const finish = async (o: FileOutcome, problemsReported = false) => {
     outcomes.push(o);
-    if (o.status === "rejected") await recordAttempt(session, o, options.waveLabel);
+    if (!problemsReported) for (const p of o.problems) options.onProblem?.(p);
+    if (o.status === "rejected" && !options.dryRun) await recordAttempt(session, o, options.waveLabel);
     log(summaryLine(o));
     if (o.status === "rejected") log(formatProblems(o.problems, o.problemCount, PROBLEM_LIMIT));
   };
@@ -90,8 +95,8 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
   for (const [i, file] of files.entries()) {
     const startedAt = Date.now();
     const sha256 = await hashFile(file);
-    const done = (status: FileOutcome["status"], message: string, problems: Problem[] = [], problemCount = problems.length) =>
-      finish({ file, sha256, status, message, problems, problemCount, rows: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000 });
+    const done = (status: FileOutcome["status"], message: string, problems: Problem[] = [], problemCount = problems.length, reported = false) =>
+      finish({ file, sha256, status, message, problems, problemCount, rows: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000 }, reported);
     if (frameworkClash) {
       await done("rejected", "rejected", [{ file: path.basename(file), message: frameworkClash }]);
       continue;
@@ -107,9 +112,9 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
       await done("rejected", "rejected", [{ file: path.basename(file), message: error.message }]);
       continue;
     }
-    const stage = await stageFile(session, file, `ingest_stage_${i}`, vocab, options.key, options.today);
+    const stage = await stageFile(session, file, `ingest_stage_${i}`, vocab, options.key, { today: options.today, onProblem: options.onProblem });
     if (stage.problemCount > 0) {
-      await done("rejected", "rejected", stage.problems, stage.problemCount);
+      await done("rejected", "rejected", stage.problems, stage.problemCount, true);
       await session.exec(`drop table if exists ${stage.table}`);
       continue;
     }
@@ -128,7 +133,9 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
           column: "organisation_code",
           message: `organisation ${org} is also in ${filesOf.get(org)!.filter((f) => f !== s.file).map((f) => path.basename(f)).join(", ")} in this run; load one file per organisation and wave, so neither was loaded`,
         })))
-      : await loadOne(session, s, options, vocab.frameworkId, isSynthetic(s.file));
+      : options.dryRun
+        ? validated(s)
+        : await loadOne(session, s, options, vocab.frameworkId, isSynthetic(s.file));
     await session.exec(`drop table if exists ${s.stage.table}`);
     await finish(outcome);
   }
@@ -137,6 +144,15 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
 }
 
 type Staged = { file: string; sha256: string; stage: StagedFile; startedAt: number };
+
+/** A dry run's outcome for a file that passed every check made before loading. */
+function validated(s: Staged): FileOutcome {
+  return {
+    ...rejected(s, []),
+    status: "valid",
+    message: "valid (dry run: nothing loaded)",
+  };
+}
 
 function rejected(s: Staged, problems: Problem[]): FileOutcome {
   return {
@@ -202,6 +218,9 @@ async function recordAttempt(session: Session, o: FileOutcome, waveLabel: string
 
 export function summaryLine(o: FileOutcome): string {
   const name = path.basename(o.file);
+  if (o.status === "valid") {
+    return `${name}: ${o.message} — ${o.rows.toLocaleString("en-GB")} rows, ${o.organisations.join(", ")}`;
+  }
   if (o.status !== "loaded") {
     return o.status === "rejected"
       ? `${name}: REJECTED (${o.problemCount} problem${o.problemCount === 1 ? "" : "s"}); nothing from this file was loaded`

@@ -43,14 +43,19 @@ export async function stageFile(
   table: string,
   vocab: Vocabulary,
   key: Buffer,
-  today = londonToday(),
+  options: { today?: string; onProblem?: (p: Problem) => void } = {},
 ): Promise<StagedFile> {
+  const today = options.today ?? londonToday();
   const name = path.basename(file);
   const problems: Problem[] = [];
   let problemCount = 0;
+  // The first PROBLEM_LIMIT problems are kept for the message; every one goes to onProblem (--report).
   const report = (found: Problem[], total = found.length) => {
     problemCount += total;
-    for (const p of found) if (problems.length < PROBLEM_LIMIT) problems.push(p);
+    for (const p of found) {
+      if (problems.length < PROBLEM_LIMIT) problems.push(p);
+      options.onProblem?.(p);
+    }
   };
   const organisations = new Map<string, { firstRow: number; rows: number }>();
   const screen = new RespondentIdScreen();
@@ -68,12 +73,14 @@ export async function stageFile(
   const batches = readCsv(file);
   const first = await batches.next();
   if (first.done) {
-    return { file, table, rows, problems: [{ file: name, message: "the file is empty; expected a header row and data rows" }], problemCount: 1, organisations };
+    report([{ file: name, message: "the file is empty; expected a header row and data rows" }]);
+    return { file, table, rows, problems, problemCount, organisations };
   }
   const [headerRecord, ...firstRows] = first.value;
   const header = mapLongHeader(headerRecord.cells, name);
   if ("problems" in header) {
-    return { file, table, rows, problems: header.problems.slice(0, PROBLEM_LIMIT), problemCount: header.problems.length, organisations };
+    report(header.problems);
+    return { file, table, rows, problems, problemCount, organisations };
   }
   const columns: LongColumns = header.columns;
   const width = headerRecord.cells.length;
@@ -127,7 +134,7 @@ export async function stageFile(
   }
   if (rows === 0) report([{ file: name, message: "the file has a header but no data rows" }]);
   if (problemCount === 0) {
-    const crossRow = await crossRowProblems(session, table, name);
+    const crossRow = await crossRowProblems(session, table, name, options.onProblem ? 1_000_000 : PROBLEM_LIMIT);
     report(crossRow.problems, crossRow.total);
   }
   return { file, table, rows, problems, problemCount, organisations };
@@ -143,12 +150,13 @@ async function crossRowProblems(
   session: Session,
   table: string,
   file: string,
+  limit: number,
 ): Promise<{ problems: Problem[]; total: number }> {
   const duplicates = await session.query<{ first_row: number; other_row: number; code: string; n: number }>(
     `select min(s.row_no) as first_row, max(s.row_no) as other_row, c.code, count(*) over ()::int as n
      from ${table} s join capabilities c on c.id = s.capability_id
      group by s.pseudonym, c.code having count(*) > 1
-     order by 1 limit ${PROBLEM_LIMIT}`,
+     order by 1 limit ${limit}`,
   );
   const conflicts = await session.query<{ first_row: number; other_row: number; column_name: string; n: number }>(
     `with firsts as (
@@ -165,7 +173,7 @@ async function crossRowProblems(
          <> (f.staff_group_code, f.archetype_code, coalesce(f.band_code, ''), f.assessed_on)
        order by f.pseudonym, s.row_no
      )
-     select *, count(*) over ()::int as n from differing order by first_row limit ${PROBLEM_LIMIT}`,
+     select *, count(*) over ()::int as n from differing order by first_row limit ${limit}`,
   );
   const problems: Problem[] = duplicates.map((d) => ({
     file,

@@ -1,7 +1,7 @@
 // The command-line entry points, run as child processes on a copy of the fixture (embedded
 // database in a temporary DATA_DIR): exit codes, stdout data, stderr messages.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { tableFromIPC } from "apache-arrow";
@@ -59,6 +59,35 @@ describe("command-line entry points", () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("RDE.csv, row 6, column assessed_on: \"31/06/2026\" is not a date; expected YYYY-MM-DD");
     expect(run.stderr).toContain("0 loaded, 0 already loaded, 1 rejected.");
+  });
+
+  it("ingest --dry-run validates without loading; --report lists every problem", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "capgap-cli-"));
+    const source = inject("fixtureFiles")[LATEST].find((f) => f.endsWith("/RKE.csv"))!;
+    const lines = readFileSync(source, "utf8").trimEnd().split("\n");
+    const good = path.join(dir, "good", "RKE.csv");
+    mkdirSync(path.dirname(good));
+    writeFileSync(good, [lines[0], ...lines.slice(1).map((l) => l.replace(/,\d(,|$)/, ",4$1"))].join("\n"));
+    const before = runScript("gaps", ["--by", "organisation", "--organisation", "RKE", "--format", "json"], env);
+    const dry = runScript("ingest", [good, "--wave", LATEST, "--dry-run"], env);
+    expect(dry.status).toBe(0);
+    expect(dry.stderr).toContain("RKE.csv: valid (dry run: nothing loaded)");
+    expect(dry.stderr).toContain("Dry run: 1 valid, 0 already loaded, 0 rejected; nothing was loaded.");
+    const after = runScript("gaps", ["--by", "organisation", "--organisation", "RKE", "--format", "json"], env);
+    expect(JSON.parse(after.stdout).rows).toEqual(JSON.parse(before.stdout).rows);
+
+    // 25 bad ratings: the message lists 20, the report all 25.
+    const bad = path.join(dir, "bad", "RKE.csv");
+    mkdirSync(path.dirname(bad));
+    writeFileSync(bad, [lines[0], ...lines.slice(1).map((l, i) => (i < 25 ? l.split(",").map((f, j) => (j === 6 ? "9" : f)).join(",") : l))].join("\n"));
+    const reportFile = path.join(dir, "rejects.csv");
+    const run = runScript("ingest", [bad, "--wave", LATEST, "--dry-run", "--report", reportFile], env);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("… and 5 more problem(s)");
+    const report = readFileSync(reportFile, "utf8").trimEnd().split("\r\n");
+    expect(report[0]).toBe("file,row,column,problem");
+    expect(report).toHaveLength(26);
+    expect(report[1]).toMatch(/^RKE\.csv,2,rating,"""9"" is not a rating; expected a whole number from 0 \(not yet\) to 4 \(expert\)"$/);
   });
 
   it("ingest without --wave is a usage error (exit code 2)", () => {
