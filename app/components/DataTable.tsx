@@ -22,14 +22,16 @@ export interface DataTableProps {
   rowHeader: ReactNode;
   columns: TableColumn[];
   rows: TableRow[];
+  /** Extra class on the table, e.g. "app-table--matrix" for wide row names. */
+  className?: string;
 }
 
-export function DataTable({ id, caption, rowHeader, columns, rows }: DataTableProps) {
+export function DataTable({ id, caption, rowHeader, columns, rows, className }: DataTableProps) {
   const captionId = `${id}-caption`;
   return (
     // Focusable so keyboard users can scroll a wide table; labelled by its caption.
     <div className="app-table-scroll" role="region" aria-labelledby={captionId} tabIndex={0}>
-      <table className="nhsuk-table app-table--numbers" id={id}>
+      <table className={`nhsuk-table app-table--numbers${className ? ` ${className}` : ""}`} id={id}>
         <caption className="nhsuk-table__caption nhsuk-table__caption--s" id={captionId}>
           {caption}
         </caption>

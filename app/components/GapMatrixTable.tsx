@@ -16,6 +16,7 @@ export function GapMatrixTable({ id, caption, matrix }: { id: string; caption: R
   return (
     <DataTable
       id={id}
+      className="app-table--matrix"
       caption={caption}
       rowHeader={matrix.rowNoun}
       columns={matrix.columns.map((c) => ({ key: c.code, header: `${c.code}. ${c.name}`, numeric: true }))}
