@@ -142,6 +142,7 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
     parsers: { [types.DATE]: (x: string) => x, [types.NUMERIC]: Number, [types.INT8]: Number },
   });
   await pg.waitReady;
+  await dropOrphanedTempTables(pg);
   type Tx = Parameters<Parameters<typeof pg.transaction>[0]>[0];
   const wrap = (c: typeof pg | Tx): Sql => ({
     driver: "pglite",
@@ -196,6 +197,21 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
       return pg.dumpDataDir("gzip");
     },
   };
+}
+
+/**
+ * A process killed mid-ingest leaves its session temp tables (the staged rows of a file that never
+ * loaded) in PGlite's catalog and on disk: PostgreSQL drops them when the backend exits, but PGlite
+ * has no backend to exit. PGlite has a single connection, so any temp table there on opening is such
+ * a leftover.
+ */
+async function dropOrphanedTempTables(pg: { query<T>(text: string): Promise<{ rows: T[] }>; exec(text: string): Promise<unknown> }) {
+  const { rows } = await pg.query<{ name: string }>(
+    `select format('%I.%I', n.nspname, c.relname) as name
+     from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname ~ '^pg_temp_[0-9]+$' and c.relkind in ('r', 'p')`,
+  );
+  if (rows.length) await pg.exec(`drop table if exists ${rows.map((r) => r.name).join(", ")} cascade`);
 }
 
 function redactUrl(url: string): string {

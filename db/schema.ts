@@ -180,8 +180,15 @@ export const batches = pgTable(
     fileName: text("file_name").notNull(),
     sha256: text("sha256").notNull(),
     waveId: integer("wave_id").notNull().references(() => waves.id),
+    /** Data rows in the file (not counting the header). */
     rows: integer("rows").notNull(),
+    /** Ratings loaded: equals rows in the long layout; one per answered capability in the wide. */
+    ratings: integer("ratings").notNull().default(0),
     respondents: integer("respondents").notNull(),
+    /** How the file was read: layout (long, wide), format ("CSV, Windows-1252, …") and mapping profile. */
+    layout: text("layout").notNull().default("long"),
+    sourceFormat: text("source_format").notNull().default(""),
+    profile: text("profile"),
     synthetic: boolean("synthetic").notNull(),
     seconds: real("seconds").notNull(),
     loadedAt: timestamp("loaded_at", { withTimezone: true }).notNull().defaultNow(),
@@ -198,6 +205,7 @@ export const submissions = pgTable(
     waveId: integer("wave_id").notNull().references(() => waves.id),
     organisationCode: text("organisation_code").notNull().references(() => organisations.code),
     status: text("status").notNull().default("current"),
+    /** Ratings of this organisation in the batch. */
     rows: integer("rows").notNull(),
     respondents: integer("respondents").notNull(),
     supersededByBatchId: integer("superseded_by_batch_id").references(() => batches.id),

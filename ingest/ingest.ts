@@ -1,12 +1,15 @@
 // The ingest of one run: read → validate → stage every file, refuse organisation × wave clashes
 // between files of the run, then load each valid file in its own transaction. Rejected attempts
 // are recorded in ingest_attempts only.
+import { statSync } from "node:fs";
 import path from "node:path";
 import type { Database, Session } from "../db/client";
 import { BUNDLED_FRAMEWORK_VERSION } from "../db/framework";
 import { SetupError } from "../db/migrate";
 import { formatProblems, InputError, type Problem } from "../db/problems";
+import type { Layout } from "./layouts/header";
 import { alreadyLoaded, loadStaged } from "./load";
+import { NO_PROFILE, type Profile } from "./profile";
 import { hashFile } from "./read";
 import { PROBLEM_LIMIT, type StagedFile, stageFile } from "./stage";
 import { loadVocabulary, type Vocabulary } from "./vocabulary";
@@ -24,7 +27,24 @@ export interface IngestOptions {
   dryRun?: boolean;
   /** Receives every problem of every rejected file, not only the first 20 (--report). */
   onProblem?: (problem: Problem) => void;
+  /** Receives each file's outcome as soon as it is known (JSON lines, the ingest page). */
+  onOutcome?: (outcome: FileOutcome) => void;
+  /** Mapping profile for the source system's export (--profile); none by default. */
+  profile?: Profile;
+  /** --layout: long or wide forces the header reading; arrow forces Arrow IPC. */
+  layout?: Layout | "arrow" | null;
+  limits?: Limits;
+  /** Progress of the file being read, for a progress bar. */
+  onProgress?: (progress: { file: string; bytes: number; size: number; rows: number }) => void;
 }
+
+/** Refuse files beyond these before reading them whole (defaults in DEFAULT_LIMITS). */
+export interface Limits {
+  maxFileBytes: number;
+  maxRows: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { maxFileBytes: 2 * 1024 ** 3, maxRows: 50_000_000 };
 
 export interface FileOutcome {
   file: string;
@@ -33,10 +53,17 @@ export interface FileOutcome {
   message: string;
   problems: Problem[];
   problemCount: number;
+  /** Data rows read from the file. */
   rows: number;
+  /** Ratings loaded (long layout: one per row; wide: one per answered capability). */
+  ratings: number;
   respondents: number;
   organisations: string[];
   seconds: number;
+  bytes: number;
+  /** How the file was read, e.g. "CSV, Windows-1252, semicolon-separated"; "" when not read. */
+  format: string;
+  layout: Layout | null;
 }
 
 export async function ingestFiles(db: Database, files: string[], options: IngestOptions): Promise<FileOutcome[]> {
@@ -90,13 +117,21 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
     if (o.status === "rejected" && !options.dryRun) await recordAttempt(session, o, options.waveLabel);
     log(summaryLine(o));
     if (o.status === "rejected") log(formatProblems(o.problems, o.problemCount, PROBLEM_LIMIT));
+    options.onOutcome?.(o);
   };
   const staged: Staged[] = [];
   for (const [i, file] of files.entries()) {
     const startedAt = Date.now();
-    const sha256 = await hashFile(file);
+    const bytes = statSync(file).size;
+    const limits = options.limits ?? DEFAULT_LIMITS;
     const done = (status: FileOutcome["status"], message: string, problems: Problem[] = [], problemCount = problems.length, reported = false) =>
-      finish({ file, sha256, status, message, problems, problemCount, rows: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000 }, reported);
+      finish({ file, sha256, status, message, problems, problemCount, rows: 0, ratings: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000, bytes, format: "", layout: null }, reported);
+    let sha256 = "";
+    if (bytes > limits.maxFileBytes) {
+      await done("rejected", "rejected", [{ file: path.basename(file), message: `is ${megabytes(bytes)}; the limit is ${megabytes(limits.maxFileBytes)} (INGEST_MAX_FILE_MB or --max-file-mb): split the export by organisation, or raise the limit` }]);
+      continue;
+    }
+    sha256 = await hashFile(file);
     if (frameworkClash) {
       await done("rejected", "rejected", [{ file: path.basename(file), message: frameworkClash }]);
       continue;
@@ -112,13 +147,26 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
       await done("rejected", "rejected", [{ file: path.basename(file), message: error.message }]);
       continue;
     }
-    const stage = await stageFile(session, file, `ingest_stage_${i}`, vocab, options.key, { today: options.today, onProblem: options.onProblem });
+    const stage = await stageFile(session, file, `ingest_stage_${i}`, vocab, options.key, {
+      today: options.today,
+      onProblem: options.onProblem,
+      profile: options.profile ?? NO_PROFILE,
+      layout: options.layout === "arrow" ? null : options.layout,
+      format: options.layout === "arrow" ? "arrow" : undefined,
+      maxRows: limits.maxRows,
+      onProgress: options.onProgress && ((p) => options.onProgress!({ file, ...p })),
+    });
+    if (stage.rows > limits.maxRows) {
+      // Readers stop at the limit; this catches any that do not.
+      stage.problemCount++;
+      stage.problems.push({ file: path.basename(file), message: `has more than ${limits.maxRows.toLocaleString("en-GB")} rows; the limit is ${limits.maxRows.toLocaleString("en-GB")} (INGEST_MAX_ROWS or --max-rows)` });
+    }
     if (stage.problemCount > 0) {
       await done("rejected", "rejected", stage.problems, stage.problemCount, true);
       await session.exec(`drop table if exists ${stage.table}`);
       continue;
     }
-    staged.push({ file, sha256, stage, startedAt });
+    staged.push({ file, sha256, stage, startedAt, bytes });
   }
 
   // One file per organisation × wave per run: if two files hold the same organisation, neither loads.
@@ -143,7 +191,11 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
   return files.map((f) => outcomes.find((o) => o.file === f)!);
 }
 
-type Staged = { file: string; sha256: string; stage: StagedFile; startedAt: number };
+type Staged = { file: string; sha256: string; stage: StagedFile; startedAt: number; bytes: number };
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 ** 2).toLocaleString("en-GB", { maximumFractionDigits: 1 })} MB`;
+}
 
 /** A dry run's outcome for a file that passed every check made before loading. */
 function validated(s: Staged): FileOutcome {
@@ -163,9 +215,13 @@ function rejected(s: Staged, problems: Problem[]): FileOutcome {
     problems,
     problemCount: problems.length,
     rows: s.stage.rows,
+    ratings: s.stage.ratings,
     respondents: 0,
     organisations: [...s.stage.organisations.keys()],
     seconds: (Date.now() - s.startedAt) / 1000,
+    bytes: s.bytes,
+    format: s.stage.format,
+    layout: s.stage.layout,
   };
 }
 
@@ -178,23 +234,18 @@ async function loadOne(
 ): Promise<FileOutcome> {
   try {
     const result = await session.transaction((tx) =>
-      loadStaged(tx, { staged: s.stage, sha256: s.sha256, waveLabel: options.waveLabel, frameworkId, synthetic, startedAt: s.startedAt }),
+      loadStaged(tx, { staged: s.stage, sha256: s.sha256, waveLabel: options.waveLabel, frameworkId, synthetic, startedAt: s.startedAt, profile: options.profile?.name || null }),
     );
-    const seconds = (Date.now() - s.startedAt) / 1000;
+    const base = rejected(s, []);
     if (result.kind === "already-loaded") {
-      return { file: s.file, sha256: s.sha256, status: "already-loaded", message: result.message, problems: [], problemCount: 0, rows: 0, respondents: 0, organisations: [], seconds };
+      return { ...base, status: "already-loaded", message: result.message, rows: 0, ratings: 0, organisations: [] };
     }
     return {
-      file: s.file,
-      sha256: s.sha256,
+      ...base,
       status: "loaded",
       message: result.replaced ? `loaded, replacing ${result.replaced} earlier submission(s)` : "loaded",
-      problems: [],
-      problemCount: 0,
-      rows: result.rows,
       respondents: result.respondents,
       organisations: result.organisations,
-      seconds,
     };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
@@ -227,8 +278,9 @@ export function summaryLine(o: FileOutcome): string {
       : `${name}: ${o.message}`;
   }
   const rate = o.seconds > 0 ? Math.round(o.rows / o.seconds) : o.rows;
+  const ratings = o.ratings !== o.rows ? `, ${o.ratings.toLocaleString("en-GB")} ratings` : "";
   return (
-    `${name}: ${o.message} — ${o.rows.toLocaleString("en-GB")} rows, ${o.respondents.toLocaleString("en-GB")} respondents, ` +
+    `${name}: ${o.message} — ${o.rows.toLocaleString("en-GB")} rows${ratings}, ${o.respondents.toLocaleString("en-GB")} respondents, ` +
     `${o.organisations.join(", ")}, ${o.seconds.toFixed(1)} s (${rate.toLocaleString("en-GB")} rows/s)`
   );
 }

@@ -18,6 +18,8 @@ export interface LoadRequest {
   frameworkId: number;
   synthetic: boolean;
   startedAt: number;
+  /** Mapping profile name, if any. */
+  profile: string | null;
 }
 
 export type LoadOutcome =
@@ -69,9 +71,9 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
     `select count(distinct pseudonym)::int as respondents from ${staged.table}`,
   );
   const [{ id: batchId }] = await tx.query<{ id: number }>(
-    `insert into batches (file_name, sha256, wave_id, rows, respondents, synthetic, seconds)
-     values ($1, $2, $3, $4, $5, $6, 0) returning id`,
-    [file, req.sha256, waveId, staged.rows, respondents, req.synthetic],
+    `insert into batches (file_name, sha256, wave_id, rows, ratings, respondents, layout, source_format, profile, synthetic, seconds)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0) returning id`,
+    [file, req.sha256, waveId, staged.rows, staged.ratings, respondents, staged.layout, staged.format, req.profile, req.synthetic],
   );
   const replaced = await tx.query<{ id: number }>(
     `update submissions set status = 'superseded', superseded_by_batch_id = $1, ended_at = now()

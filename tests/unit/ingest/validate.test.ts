@@ -2,7 +2,8 @@
 // loadVocabulary builds it from the database.
 import { describe, expect, it } from "vitest";
 import type { Problem } from "../../../db/problems";
-import type { LongColumns } from "../../../ingest/layouts/long";
+import type { LayoutPlan } from "../../../ingest/layouts/header";
+import { COLUMNS as ALL_COLUMNS, NO_PROFILE } from "../../../ingest/profile";
 import { isIsoDate, validateLongRow, type RowContext } from "../../../ingest/validate";
 import { buildVocabulary, type Vocabulary } from "../../../ingest/vocabulary";
 
@@ -39,7 +40,11 @@ function vocabulary(): Vocabulary {
 const VOCAB = vocabulary();
 // Header order of the test file: band sits in the middle, as trusts' exports often have it.
 const HEADER = ["respondent_id", "organisation_code", "staff_group", "archetype", "band", "assessed_on", "capability_code", "rating"] as const;
-const COLUMNS = Object.fromEntries(HEADER.map((h, i) => [h, i])) as LongColumns;
+type Columns = Pick<LayoutPlan, "at" | "names">;
+const COLUMNS: Columns = {
+  at: Object.fromEntries(ALL_COLUMNS.map((c) => [c, HEADER.indexOf(c as (typeof HEADER)[number])])) as Columns["at"],
+  names: Object.fromEntries(ALL_COLUMNS.map((c) => [c, c])) as Columns["names"],
+};
 const CTX: RowContext = { file: "trust.csv", row: 7, today: "2026-07-01" };
 
 type Row = Record<(typeof HEADER)[number], string>;
@@ -54,9 +59,9 @@ const GOOD: Row = {
   rating: "3",
 };
 
-function validate(overrides: Partial<Row> = {}, columns: LongColumns = COLUMNS) {
+function validate(overrides: Partial<Row> = {}, columns: Columns = COLUMNS) {
   const row = { ...GOOD, ...overrides };
-  return validateLongRow(HEADER.map((h) => row[h]), columns, VOCAB, CTX);
+  return validateLongRow(HEADER.map((h) => row[h]), columns, VOCAB, NO_PROFILE, CTX);
 }
 
 /** The problems of a row that must fail; fails the test if the row was accepted. */
@@ -208,7 +213,7 @@ describe("validateLongRow", () => {
     });
 
     it("treats a file without a band column as not recorded", () => {
-      const result = validate({ band: "Band 5" }, { ...COLUMNS, band: -1 });
+      const result = validate({ band: "Band 5" }, { ...COLUMNS, at: { ...COLUMNS.at, band: -1 } });
       expect(result.row?.bandCode).toBeNull();
     });
 
