@@ -8,11 +8,15 @@ import type { Database } from "../db/client";
 import { InputError } from "../db/problems";
 import { SYNTHETIC_MARKER } from "./files";
 import { ingestFiles } from "./ingest";
-import { exportToCsv } from "./synthetic/csv";
 import { type GenerateOptions, generateExportRows } from "./synthetic/generate";
+import { type ExportShape, PLAIN_SHAPE, shapeFile } from "./synthetic/shapes";
 
-/** Writes generated exports as `<dir>/<wave>/<organisation>.csv` plus the synthetic marker. */
-export function writeExports(dir: string, options: GenerateOptions): Map<string, string[]> {
+/**
+ * Writes generated exports as `<dir>/<wave>/<organisation>.<ext>` plus the synthetic marker, in
+ * the given layout, profile, encoding and format (default: long layout, UTF-8 CSV).
+ */
+export function writeExports(dir: string, options: GenerateOptions, shape: ExportShape = PLAIN_SHAPE): Map<string, string[]> {
+  const ctx = { capabilityCodes: options.inputs.capabilities.map((c) => c.code), staffGroups: options.inputs.staffGroups };
   const byWave = new Map<string, string[]>();
   mkdirSync(dir, { recursive: true });
   writeFileSync(
@@ -22,8 +26,9 @@ export function writeExports(dir: string, options: GenerateOptions): Map<string,
   for (const exp of generateExportRows(options)) {
     const waveDir = path.join(dir, exp.waveLabel);
     mkdirSync(waveDir, { recursive: true });
-    const file = path.join(waveDir, `${exp.organisationCode}.csv`);
-    writeFileSync(file, exportToCsv(exp));
+    const { extension, bytes } = shapeFile(exp, shape, ctx);
+    const file = path.join(waveDir, `${exp.organisationCode}${extension}`);
+    writeFileSync(file, bytes);
     byWave.set(exp.waveLabel, [...(byWave.get(exp.waveLabel) ?? []), file]);
   }
   return byWave;

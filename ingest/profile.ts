@@ -41,6 +41,17 @@ export interface Profile {
   /** nameKey(local name) → archetype (code or name). */
   archetypes: Map<string, string>;
   dateFormat: DateFormat;
+  /** Source columns named in "ignore", as written. */
+  ignoreNames: string[];
+  /** Our value → the source's spelling (the first listed), for writing files in this profile. */
+  reverse: {
+    columns: Map<Column, string>;
+    capabilities: Map<string, string>;
+    ratings: Map<number, string>;
+    /** nameKey(our staff group or archetype as the profile writes it) → local name. */
+    staffGroups: Map<string, string>;
+    archetypes: Map<string, string>;
+  };
 }
 
 /** The profile that changes nothing: our own layouts as documented. */
@@ -55,6 +66,8 @@ export const NO_PROFILE: Profile = {
   staffGroups: new Map(),
   archetypes: new Map(),
   dateFormat: "YYYY-MM-DD",
+  ignoreNames: [],
+  reverse: { columns: new Map(), capabilities: new Map(), ratings: new Map(), staffGroups: new Map(), archetypes: new Map() },
 };
 
 export const PROFILES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "profiles");
@@ -135,6 +148,11 @@ export function parseProfile(json: unknown, source: string): Profile {
   const dateFormat = (json.date_format ?? "YYYY-MM-DD") as DateFormat;
   if (!DATE_FORMATS.includes(dateFormat)) fail("date_format", `must be one of ${DATE_FORMATS.join(", ")}`);
 
+  const firstOf = <K, V>(pairs: (readonly [V, K])[]) => {
+    const map = new Map<K, V>();
+    for (const [from, to] of pairs) if (!map.has(to)) map.set(to, from);
+    return map;
+  };
   return {
     name: text("name") || source.replace(/\.json$/, ""),
     description: text("description"),
@@ -146,6 +164,14 @@ export function parseProfile(json: unknown, source: string): Profile {
     staffGroups: new Map(strings("staff_groups").map(([from, to]) => [nameKey(from), to])),
     archetypes: new Map(strings("archetypes").map(([from, to]) => [nameKey(from), to])),
     dateFormat,
+    ignoreNames: ignoreList as string[],
+    reverse: {
+      columns: firstOf(strings("columns").map(([from, to]) => [from, to as Column] as const)),
+      capabilities: firstOf(strings("capabilities")),
+      ratings: firstOf(Object.entries(record("ratings")).map(([label, value]) => [label, value as number] as const)),
+      staffGroups: firstOf(strings("staff_groups").map(([from, to]) => [from, nameKey(to)] as const)),
+      archetypes: firstOf(strings("archetypes").map(([from, to]) => [from, nameKey(to)] as const)),
+    },
   };
 }
 
