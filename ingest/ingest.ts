@@ -194,6 +194,7 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
 type Staged = { file: string; sha256: string; stage: StagedFile; startedAt: number; bytes: number };
 
 function megabytes(bytes: number): string {
+  if (bytes < 1024 ** 2) return `${Math.round(bytes / 1024).toLocaleString("en-GB")} KB`;
   return `${(bytes / 1024 ** 2).toLocaleString("en-GB", { maximumFractionDigits: 1 })} MB`;
 }
 

@@ -9,8 +9,7 @@ import { type Layout, type LayoutPlan, mapHeader } from "./layouts/header";
 import { ColumnScreen } from "./pii";
 import type { Profile } from "./profile";
 import { pseudonymise } from "./pseudonym";
-import { type CsvRecord } from "./read";
-import { describeFormat, openTable, SourceError } from "./read-shim";
+import { type CsvRecord, describeFormat, openTable, SourceError } from "./read";
 import { type Respondent, type RowContext, validateCapability, validateRating, validateRespondent } from "./validate";
 import type { Vocabulary } from "./vocabulary";
 
