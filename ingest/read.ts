@@ -1,7 +1,31 @@
-// Reading a trust's file: its content hash, and its rows as arrays of cells with row numbers.
+// Reading a trust's file: its content hash, and its rows as arrays of cells with row numbers, in
+// whichever encoding and dialect Excel or a survey tool wrote it, or from Arrow IPC.
+//
+// Row numbers are what a spreadsheet shows: every record counts, blank ones included, and the
+// header is row 1 when the file starts with it. A record spanning several lines (a quoted field
+// with line breaks) is one row. Blank records — empty lines, or only delimiters and spaces, as
+// Excel leaves below the data — are skipped but still counted, so later rows keep their numbers.
+// Arrow has no blank rows: the header (field names) is row 1 and record i (from 0) is row i + 2.
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { parse } from "csv-parse";
+import { open, stat } from "node:fs/promises";
+import { Parser } from "csv-parse";
+import { arrowRecords } from "./arrow";
+import {
+  createDecoder,
+  type DecodeFailure,
+  decodeHead,
+  type Decoder,
+  type Delimiter,
+  detectDelimiter,
+  readChunks,
+  scanText,
+  sniff,
+  type TextEncoding,
+} from "./decode";
+import { SAVE_AS_CSV, SourceError } from "./source-error";
+
+export { SourceError } from "./source-error";
 
 export async function hashFile(file: string): Promise<string> {
   const hash = createHash("sha256");
@@ -9,40 +33,255 @@ export async function hashFile(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
+export type SourceFormat =
+  | { kind: "csv"; encoding: TextEncoding; bom: boolean; delimiter: Delimiter }
+  | { kind: "arrow"; ipc: "file" | "stream" };
+
 export interface CsvRecord {
   /** 1-based row number, the header being row 1 (what a spreadsheet shows). */
   row: number;
   cells: string[];
 }
 
-/**
- * Streams a UTF-8 CSV (with or without BOM, CRLF or LF; blank lines skipped) in batches of
- * records: draining the parser synchronously costs a fraction of one await per record.
- */
-export async function* readCsv(file: string): AsyncGenerator<CsvRecord[]> {
-  const parser = createReadStream(file, { highWaterMark: 1 << 20 }).pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true }),
-  );
-  let row = 0;
-  let failure: Error | null = null;
-  let ended = false;
-  parser.on("error", (error) => (failure = error));
-  parser.on("end", () => (ended = true));
-  for (;;) {
-    const batch: CsvRecord[] = [];
-    for (let cells = parser.read(); cells !== null; cells = parser.read()) batch.push({ row: ++row, cells });
-    if (failure) throw failure;
-    if (batch.length) {
-      yield batch;
-      continue;
+export interface OpenedTable {
+  format: SourceFormat;
+  /** Batches of records; the first record of the first batch is the header. Throws SourceError mid-way (e.g. row limit, undecodable bytes). */
+  records: AsyncGenerator<CsvRecord[]>;
+  /** Bytes of the file consumed so far (for a progress bar). */
+  bytesRead(): number;
+  size: number;
+}
+
+export interface OpenOptions {
+  /** Read as this whatever the file looks like (--layout arrow); otherwise detected. */
+  format?: "csv" | "arrow";
+  /** Data rows allowed (the header not counted); more is a SourceError. */
+  maxRows?: number;
+}
+
+/** A legitimate row is well under a kilobyte: a longer one is an unclosed quote swallowing the file. */
+const MAX_RECORD_BYTES = 1 << 20;
+const HEAD_BYTES = 1 << 16;
+
+/** Opens a trust export. `format` forces CSV or Arrow (from --layout arrow); otherwise detected. Throws SourceError. */
+export async function openTable(file: string, options: OpenOptions = {}): Promise<OpenedTable> {
+  const maxRows = options.maxRows ?? Infinity;
+  const { size, head } = await readHead(file);
+  const progress = { bytes: 0 };
+  const bytesRead = () => Math.min(progress.bytes, size);
+  if (size === 0) {
+    const format: SourceFormat = options.format === "arrow" ? { kind: "arrow", ipc: "file" } : UTF8_COMMA;
+    return { format, records: nothing(), bytesRead, size };
+  }
+
+  const signature = sniff(head);
+  switch (signature) {
+    case "excel-workbook":
+      throw new SourceError(`the file is an Excel workbook, not a CSV file: open it in Excel and ${SAVE_AS_CSV}`);
+    case "excel-97":
+      throw new SourceError(`the file is an Excel 97-2003 workbook (.xls), not a CSV file: open it in Excel and ${SAVE_AS_CSV}`);
+    case "zip":
+      throw new SourceError(
+        `the file is a ZIP archive, not a CSV file: unzip it and load the CSV files inside; if it is a spreadsheet, open it and ${SAVE_AS_CSV}`,
+      );
+  }
+  const arrow = signature === "arrow-file" || signature === "arrow-stream";
+  if (options.format === "arrow" && !arrow) {
+    throw new SourceError("the file is not an Arrow IPC file: it starts with neither the Arrow file marker (ARROW1) nor the stream marker");
+  }
+  if (arrow) {
+    if (options.format === "csv") throw new SourceError("the file is in Arrow IPC format, not CSV text: load it as Arrow (--layout arrow)");
+    const ipc = signature === "arrow-file" ? "file" : "stream";
+    return { format: { kind: "arrow", ipc }, records: arrowRecords(file, maxRows, progress), bytesRead, size };
+  }
+
+  let encoding: TextEncoding;
+  const bom = signature !== "none";
+  if (signature === "utf-8-bom") encoding = "utf-8";
+  else if (signature === "utf-16le-bom") encoding = "utf-16le";
+  else if (signature === "utf-16be-bom") encoding = "utf-16be";
+  else {
+    const scan = await scanText(file);
+    if (scan.nulAt >= 0) {
+      throw new SourceError(
+        "the file contains binary data (NUL bytes), so it is not a CSV text file: export the data again and " + SAVE_AS_CSV,
+      );
     }
-    if (ended) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        parser.off("readable", done).off("end", done).off("error", done);
-        resolve();
-      };
-      parser.on("readable", done).on("end", done).on("error", done);
+    encoding = scan.encoding;
+  }
+  const format = { kind: "csv", encoding, bom, delimiter: detectDelimiter(decodeHead(head, encoding, bom)) } as const;
+  // Without a BOM the scan has checked every byte; with one, bytes are checked as they are read.
+  const decoder = createDecoder(encoding, bom, !bom);
+  return { format, records: csvRecords(file, format, decoder, maxRows, progress), bytesRead, size };
+}
+
+const UTF8_COMMA: SourceFormat = { kind: "csv", encoding: "utf-8", bom: false, delimiter: "," };
+
+const ENCODING_NAMES: Record<TextEncoding, string> = {
+  "utf-8": "UTF-8",
+  "windows-1252": "Windows-1252",
+  "utf-16le": "UTF-16 LE",
+  "utf-16be": "UTF-16 BE",
+};
+const DELIMITER_NAMES: Record<Delimiter, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };
+
+/** E.g. "CSV, Windows-1252, semicolon-separated", "CSV, UTF-8 with BOM, comma-separated", "Arrow IPC file". */
+export function describeFormat(f: SourceFormat): string {
+  if (f.kind === "arrow") return `Arrow IPC ${f.ipc}`;
+  // UTF-16 is only recognised by its BOM, so naming it there says nothing.
+  const bom = f.bom && f.encoding === "utf-8" ? " with BOM" : "";
+  return `CSV, ${ENCODING_NAMES[f.encoding]}${bom}, ${DELIMITER_NAMES[f.delimiter]}-separated`;
+}
+
+/** The records of a file (see openTable), for callers that need no more. */
+export async function* readCsv(file: string): AsyncGenerator<CsvRecord[]> {
+  yield* (await openTable(file)).records;
+}
+
+async function readHead(file: string): Promise<{ size: number; head: Buffer }> {
+  let handle;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new SourceError(info.isDirectory() ? "this is a folder, not a file" : "this is not a regular file");
+    handle = await open(file, "r");
+    const size = (await handle.stat()).size;
+    const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
+    await handle.read(head, 0, head.length, 0);
+    return { size, head };
+  } catch (error) {
+    if (error instanceof SourceError) throw error;
+    throw new SourceError(`the file cannot be opened (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  } finally {
+    await handle?.close();
+  }
+}
+
+async function* nothing(): AsyncGenerator<CsvRecord[]> {}
+
+/** csv-parse's stream, but records go straight into an array: no stream buffering, no await per record. */
+class RecordCollector extends Parser {
+  private records: string[][] = [];
+  override push(record: unknown, encoding?: BufferEncoding): boolean {
+    if (record === null) return super.push(null, encoding);
+    this.records.push(record as string[]);
+    return true;
+  }
+  takeRecords(): string[][] {
+    const records = this.records;
+    this.records = [];
+    return records;
+  }
+}
+
+/**
+ * Streams the file a chunk at a time: each chunk is decoded, parsed synchronously, and its records
+ * yielded as one batch, so a batch costs one await however many records it holds.
+ */
+async function* csvRecords(
+  file: string,
+  format: Extract<SourceFormat, { kind: "csv" }>,
+  decoder: Decoder,
+  maxRows: number,
+  progress: { bytes: number },
+): AsyncGenerator<CsvRecord[]> {
+  const parser = new RecordCollector({
+    delimiter: format.delimiter,
+    record_delimiter: ["\r\n", "\n", "\r"], // a file may mix them (rows pasted from elsewhere)
+    relax_column_count: true, // the caller reports a wrong field count per row
+    skip_empty_lines: false, // blank records are counted, then skipped below
+    max_record_size: MAX_RECORD_BYTES,
+  });
+  parser.on("error", () => {}); // seen synchronously through `errored`
+  let row = 0;
+  let dataRows = 0;
+  let header = false;
+
+  const takeRecords = (): CsvRecord[] => {
+    const batch: CsvRecord[] = [];
+    for (const cells of parser.takeRecords()) {
+      row++;
+      if (isBlank(cells)) continue;
+      if (!header) header = true;
+      else if (++dataRows > maxRows) throw new SourceError(`the file has more than ${maxRows} rows; the limit is ${maxRows}`, row);
+      batch.push({ row, cells });
+    }
+    return batch;
+  };
+  let lastByte = -1;
+  const write = (bytes: Buffer) => {
+    if (!bytes.length) return;
+    parser.write(bytes);
+    lastByte = bytes[bytes.length - 1];
+  };
+  const finish = () =>
+    new Promise<void>((resolve) => {
+      parser.once("finish", resolve).once("error", () => resolve());
+      parser.end();
     });
+  // A parse error is in the record after the ones already taken.
+  const parseFailure = () => (parser.errored ? new SourceError(parseMessage(parser.errored, row + 1), row + 1) : null);
+  // The parser holds back the last few bytes it was given, so it is flushed to count every row
+  // before the undecodable byte: the row holding that byte is the last one flushed, or the next one
+  // when the decoded text ended on a line break (or inside quotes, which the flush reports).
+  const decodeFailure = async (failure: DecodeFailure) => {
+    await finish();
+    const partial = !parser.errored && lastByte !== -1 && lastByte !== 0x0a && lastByte !== 0x0d;
+    takeRecords();
+    const at = partial ? row : row + 1;
+    return new SourceError(decodeMessage(failure, at, format.encoding), failure === "odd-length" ? undefined : at);
+  };
+
+  for await (const chunk of readChunks(file, (n) => (progress.bytes += n))) {
+    const decoded = decoder.push(chunk);
+    write(decoded.bytes);
+    const batch = takeRecords();
+    const error = parseFailure();
+    if (error) throw error;
+    if (decoded.failure) throw await decodeFailure(decoded.failure);
+    if (batch.length) yield batch;
+  }
+  const last = decoder.end();
+  write(last.bytes);
+  if (last.failure && !parser.errored) throw await decodeFailure(last.failure);
+  if (!parser.errored) await finish();
+  const batch = takeRecords();
+  const error = parseFailure();
+  if (error) throw error;
+  if (batch.length) yield batch;
+}
+
+function isBlank(cells: string[]): boolean {
+  for (const cell of cells) if (cell !== "" && cell.trim() !== "") return false;
+  return true;
+}
+
+function decodeMessage(failure: DecodeFailure, row: number, encoding: TextEncoding): string {
+  switch (failure) {
+    case "nul":
+      return `row ${row} contains binary data (a NUL character), so the file is not a CSV text file: export the data again and ${SAVE_AS_CSV}`;
+    case "not-utf-8":
+      return `row ${row} holds bytes that are not UTF-8, although the file starts with the UTF-8 byte-order mark: open the file in Excel and ${SAVE_AS_CSV}`;
+    case "odd-length":
+      return `the file is marked as ${ENCODING_NAMES[encoding]} text but ends in half a character (an odd number of bytes), so it is cut short or damaged: export it again`;
+    case "unpaired-surrogate":
+      return `row ${row} holds a broken ${ENCODING_NAMES[encoding]} character (half of a surrogate pair), so the file is damaged: export it again`;
+  }
+}
+
+const STRAY_QUOTE = 'check that row for a stray double quote (")';
+
+function parseMessage(error: Error, row: number): string {
+  switch ((error as { code?: string }).code) {
+    case "CSV_QUOTE_NOT_CLOSED":
+      return `a quoted field that starts on row ${row} is never closed: ${STRAY_QUOTE}`;
+    case "CSV_MAX_RECORD_SIZE":
+      return `row ${row} is longer than ${MAX_RECORD_BYTES >> 20} MB, so a quoted field is probably never closed: ${STRAY_QUOTE}`;
+    case "CSV_INVALID_CLOSING_QUOTE":
+      return `row ${row} has text straight after the closing double quote of a field: a double quote inside a quoted field must be written twice ("")`;
+    case "INVALID_OPENING_QUOTE":
+    case "CSV_INVALID_OPENING_QUOTE":
+      return `row ${row} has a double quote (") inside a field that is not in quotes: put the whole field in double quotes and write the quote twice (""), or remove it`;
+    default:
+      return `row ${row} cannot be read as CSV (${error.message})`;
   }
 }
