@@ -284,6 +284,8 @@ export const rollups = pgTable(
       "rollups_grain",
       sql`${t.grain} in ('all', 'domain', 'sub_domain', 'section', 'capability', 'level', 'domain_level')`,
     ),
+    // A load or withdrawal replaces one organisation's rollups in a wave.
+    index("rollups_wave_organisation").on(t.waveId, t.organisationCode),
     uniqueIndex("rollups_cell").on(
       t.waveId,
       t.grain,

@@ -11,7 +11,7 @@ import type { Layout } from "./layouts/header";
 import { alreadyLoaded, loadStaged } from "./load";
 import { NO_PROFILE, type Profile } from "./profile";
 import { hashFile } from "./read";
-import { PROBLEM_LIMIT, type StagedFile, stageFile } from "./stage";
+import { dropStage, PROBLEM_LIMIT, type StagedFile, stageFile } from "./stage";
 import { loadVocabulary, type Vocabulary } from "./vocabulary";
 import { checkWaveLabel, findWave } from "./waves";
 
@@ -163,7 +163,7 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
     }
     if (stage.problemCount > 0) {
       await done("rejected", "rejected", stage.problems, stage.problemCount, true);
-      await session.exec(`drop table if exists ${stage.table}`);
+      await dropStage(session, stage);
       continue;
     }
     staged.push({ file, sha256, stage, startedAt, bytes });
@@ -184,7 +184,7 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
       : options.dryRun
         ? validated(s)
         : await loadOne(session, s, options, vocab.frameworkId, isSynthetic(s.file));
-    await session.exec(`drop table if exists ${s.stage.table}`);
+    await dropStage(session, s.stage);
     await finish(outcome);
   }
   // Report in the order the files were given.

@@ -58,7 +58,7 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
   if (again) return { kind: "already-loaded", message: again };
 
   let wave = await findWave(tx, req.waveLabel);
-  const waveId = wave ? wave.id : await createWave(tx, req.waveLabel, req.frameworkId, staged.table);
+  const waveId = wave ? wave.id : await createWave(tx, req.waveLabel, req.frameworkId, staged.respondentsTable);
   wave ??= await findWave(tx, req.waveLabel);
   if (wave!.status !== "open") {
     throw new InputError(
@@ -67,9 +67,7 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
     );
   }
   const organisations = [...staged.organisations.keys()].sort();
-  const [{ respondents }] = await tx.query<{ respondents: number }>(
-    `select count(distinct pseudonym)::int as respondents from ${staged.table}`,
-  );
+  const respondents = staged.respondents;
   const [{ id: batchId }] = await tx.query<{ id: number }>(
     `insert into batches (file_name, sha256, wave_id, rows, ratings, respondents, layout, source_format, profile, synthetic, seconds)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0) returning id`,
@@ -81,11 +79,11 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
     [batchId, waveId, organisations],
   );
   await deleteSubmissionData(tx, replaced.map((r) => r.id));
+  const counts = organisations.map((o) => staged.organisations.get(o)!);
   await tx.query(
     `insert into submissions (batch_id, wave_id, organisation_code, rows, respondents)
-     select $1, $2, organisation_code, count(*), count(distinct pseudonym) from ${staged.table}
-     group by organisation_code`,
-    [batchId, waveId],
+     select $1, $2, o.code, o.rows, o.respondents from unnest($3::text[], $4::int[], $5::int[]) as o(code, rows, respondents)`,
+    [batchId, waveId, organisations, counts.map((c) => c.rows), counts.map((c) => c.respondents)],
   );
   // Month precision only: an exact assessment date helps re-identify a person.
   await tx.query(
@@ -93,19 +91,39 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
                               archetype_code, band_code, assessed_month)
      select sub.id, $2, s.organisation_code, s.pseudonym, s.staff_group_code, s.archetype_code, s.band_code,
             date_trunc('month', s.assessed_on)::date
-     from ${staged.table} s join submissions sub on sub.batch_id = $1 and sub.organisation_code = s.organisation_code
-     group by sub.id, s.organisation_code, s.pseudonym, s.staff_group_code, s.archetype_code, s.band_code, s.assessed_on`,
+     from ${staged.respondentsTable} s join submissions sub on sub.batch_id = $1 and sub.organisation_code = s.organisation_code`,
     [batchId, waveId],
+  );
+  // The file's own respondent numbers → the ids just given, so ratings join on integers.
+  await tx.query(
+    `update ${staged.respondentsTable} s set respondent_id = r.id
+     from respondents r where r.wave_id = $1 and r.pseudonym = s.pseudonym`,
+    [waveId],
   );
   await tx.query(
     `insert into ratings (respondent_id, capability_id, rating)
-     select r.id, s.capability_id, s.rating
-     from ${staged.table} s join respondents r on r.wave_id = $1 and r.pseudonym = s.pseudonym`,
-    [waveId],
+     select r.respondent_id, s.capability_id, s.rating
+     from ${staged.table} s join ${staged.respondentsTable} r on r.seq = s.respondent`,
   );
   await deleteRollups(tx, waveId, organisations);
-  await insertRollups(tx, waveId, staged.table);
-  await refreshWave(tx, waveId, staged.table);
+  if (staged.rollupsTable) {
+    await tx.query(
+      `insert into rollups (wave_id, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key,
+                            respondents, required, met, sum_r2, sum_u2, sum_ru)
+       select $1, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key,
+              respondents, required, met, sum_r2, sum_u2, sum_ru
+       from ${staged.rollupsTable}`,
+      [waveId],
+    );
+  } else {
+    await insertRollups(
+      tx,
+      waveId,
+      `(select r.organisation_code, r.staff_group_code, r.archetype_code, r.band_code, r.pseudonym, s.capability_id, s.rating
+        from ${staged.table} s join ${staged.respondentsTable} r on r.seq = s.respondent)`,
+    );
+  }
+  await refreshWave(tx, waveId, staged.respondentsTable);
   await checkOrganisationsOpen(tx, waveId, req.waveLabel, staged, file);
   await tx.query("update batches set seconds = $2 where id = $1", [batchId, (Date.now() - req.startedAt) / 1000]);
   return { kind: "loaded", batchId, rows: staged.rows, respondents, organisations, replaced: replaced.length };

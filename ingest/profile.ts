@@ -131,6 +131,8 @@ export function parseProfile(json: unknown, source: string): Profile {
   for (const [from, to] of strings("columns")) {
     if (!(COLUMNS as readonly string[]).includes(to)) fail(`columns.${from}`, `maps to ${JSON.stringify(to)}; expected one of ${COLUMNS.join(", ")}`);
     if ([...columns.values()].includes(to as Column)) fail(`columns.${from}`, `maps to ${to}, which another source column already maps to`);
+    // Headers compare ignoring case and punctuation, so two such spellings are one source column.
+    if (columns.has(normaliseHeader(from))) fail(`columns.${from}`, "is the same source column as another entry (names compare ignoring case and punctuation)");
     columns.set(normaliseHeader(from), to as Column);
   }
 

@@ -2,12 +2,17 @@
 // the wave's framework. Lookups accept the spellings trusts actually export.
 import type { Sql } from "../db/client";
 import { BAND_CODES } from "../db/reference";
+import type { CapabilityFacts } from "./rollup-builder";
 
 export interface Vocabulary {
   frameworkId: number;
   frameworkVersion: string;
   scaleMin: number;
   scaleMax: number;
+  /** A rating at or above this meets a required capability. */
+  metThreshold: number;
+  /** What the rollups need about each capability. */
+  capabilityFacts: CapabilityFacts[];
   organisations: Map<string, { openedOn: string; closedOn: string | null }>;
   staffGroups: Map<string, string>;
   archetypes: Map<string, string>;
@@ -55,11 +60,11 @@ export function lookupBand(v: Vocabulary, value: string) {
 }
 
 export interface VocabularyInput {
-  framework: { id: number; version: string; scaleMin: number; scaleMax: number };
+  framework: { id: number; version: string; scaleMin: number; scaleMax: number; metThreshold?: number };
   organisations: { code: string; openedOn: string; closedOn: string | null }[];
   staffGroups: { code: string; name: string; longName: string }[];
   archetypes: { code: string; name: string }[];
-  capabilities: { id: number; code: string }[];
+  capabilities: ({ id: number; code: string } & Partial<Omit<CapabilityFacts, "id" | "code">>)[];
 }
 
 /** The lookups, with every accepted spelling as a key. Pure. */
@@ -76,6 +81,15 @@ export function buildVocabulary(input: VocabularyInput): Vocabulary {
     frameworkVersion: input.framework.version,
     scaleMin: input.framework.scaleMin,
     scaleMax: input.framework.scaleMax,
+    metThreshold: input.framework.metThreshold ?? 3,
+    capabilityFacts: input.capabilities.map((c) => ({
+      id: c.id,
+      code: c.code,
+      domainCode: c.domainCode ?? "",
+      level: c.level ?? 0,
+      archetypes: c.archetypes ?? "",
+      nodes: c.nodes ?? [],
+    })),
     organisations: new Map(input.organisations.map((o) => [o.code, { openedOn: o.openedOn, closedOn: o.closedOn }])),
     staffGroups,
     archetypes,
@@ -86,8 +100,8 @@ export function buildVocabulary(input: VocabularyInput): Vocabulary {
 }
 
 export async function loadVocabulary(tx: Sql, frameworkVersion: string): Promise<Vocabulary | null> {
-  const [framework] = await tx.query<{ id: number; scaleMin: number; scaleMax: number }>(
-    `select id, scale_min as "scaleMin", scale_max as "scaleMax" from frameworks where version = $1`,
+  const [framework] = await tx.query<{ id: number; scaleMin: number; scaleMax: number; metThreshold: number }>(
+    `select id, scale_min as "scaleMin", scale_max as "scaleMax", met_threshold as "metThreshold" from frameworks where version = $1`,
     [frameworkVersion],
   );
   if (!framework) return null;
@@ -97,7 +111,13 @@ export async function loadVocabulary(tx: Sql, frameworkVersion: string): Promise
     ),
     tx.query<VocabularyInput["staffGroups"][number]>(`select code, name, long_name as "longName" from staff_groups`),
     tx.query<VocabularyInput["archetypes"][number]>("select code, name from archetypes"),
-    tx.query<VocabularyInput["capabilities"][number]>("select id, code from capabilities where framework_id = $1", [framework.id]),
+    tx.query<VocabularyInput["capabilities"][number]>(
+      `select c.id, c.code, c.domain_code as "domainCode", c.level, c.archetypes,
+         coalesce(json_agg(json_build_object('type', n.node_type, 'code', n.node_code)) filter (where n.node_code is not null), '[]') as nodes
+       from capabilities c left join capability_nodes n on n.capability_id = c.id and n.node_type <> 'domain'
+       where c.framework_id = $1 group by c.id`,
+      [framework.id],
+    ),
   ]);
   return buildVocabulary({ framework: { ...framework, version: frameworkVersion }, organisations, staffGroups, archetypes, capabilities });
 }

@@ -84,6 +84,17 @@ describe.each(TARGETS)("export shapes on %s", (target) => {
     expect(batch.source_format).toBe(outcome.format);
   });
 
+  it("builds the same rollups in SQL when a respondent's rows are not together as on the way when they are", async () => {
+    t = await openFixture(target);
+    const before = await figures(t.db, "RAL");
+    const exp = exportOf("RAL");
+    // Every other row first, then the rest: each respondent's rows are split in two runs.
+    const shuffled = { ...exp, rows: [...exp.rows.filter((_, i) => i % 2 === 0), ...exp.rows.filter((_, i) => i % 2 === 1)] };
+    const [outcome] = await ingestFiles(t.db, [write(shuffled, PLAIN_SHAPE, "RAL")], { waveLabel: LATEST, key: TEST_KEY, log: () => {} });
+    expect(outcome).toMatchObject({ status: "loaded", problems: [] });
+    expect(await figures(t.db, "RAL")).toEqual(before);
+  });
+
   it("loads a regional file holding several organisations, each as its own submission", async () => {
     t = await openFixture(target);
     const before = [await figures(t.db, "RAL"), await figures(t.db, "RKE")];

@@ -1,0 +1,173 @@
+// Rollups computed while a file streams by, so the database never has to sort a file's ratings
+// to aggregate them. Pure and in memory: its size grows with the number of cells (person axis ×
+// grain value), not with the number of ratings. It needs each respondent's ratings together (one
+// row in the wide layout; consecutive rows in the long), which the stage checks; otherwise the
+// rollups are built in SQL instead (ingest/rollups.ts, the reference this must equal).
+
+/** What the rollups need to know about a capability of the wave's framework. */
+export interface CapabilityFacts {
+  id: number;
+  code: string;
+  domainCode: string;
+  level: number;
+  /** Badge letters, e.g. "SDU". */
+  archetypes: string;
+  /** Nodes below domain level it belongs to: sub_domain and section. */
+  nodes: { type: string; code: string }[];
+}
+
+export interface RollupRow {
+  organisationCode: string;
+  staffGroupCode: string;
+  archetypeCode: string;
+  bandCode: string | null;
+  grain: string;
+  grainKey: string;
+  respondents: number;
+  required: number;
+  met: number;
+  sumR2: number;
+  sumU2: number;
+  sumRu: number;
+}
+
+interface Slot {
+  grain: string;
+  key: string;
+}
+
+export class RollupBuilder {
+  private readonly slots: Slot[] = [];
+  /** Capability id → the slots one of its ratings counts in. */
+  private readonly slotsOf = new Map<number, Int32Array>();
+  private readonly archetypesOf = new Map<number, string>();
+  // The current respondent's required (r) and met (m) ratings per slot.
+  private readonly r: Int32Array;
+  private readonly m: Int32Array;
+  private touched: number[] = [];
+  private person = -1;
+  // Person-axis cells (organisation, staff group, archetype, band) and the accumulated sums.
+  private readonly persons = new Map<string, number>();
+  private readonly personKeys: [string, string, string, string | null][] = [];
+  private readonly cells = new Map<number, number>();
+  private sums: Float64Array = new Float64Array(6 * 1024);
+  private cellCount = 0;
+  private readonly cellIds: number[] = [];
+
+  constructor(
+    capabilities: CapabilityFacts[],
+    private readonly metThreshold: number,
+  ) {
+    const slotIndex = new Map<string, number>();
+    const slot = (grain: string, key: string) => {
+      const k = `${grain}\x1f${key}`;
+      let i = slotIndex.get(k);
+      if (i === undefined) {
+        i = this.slots.length;
+        this.slots.push({ grain, key });
+        slotIndex.set(k, i);
+      }
+      return i;
+    };
+    for (const c of capabilities) {
+      const ids = [
+        slot("all", ""),
+        slot("domain", c.domainCode),
+        slot("level", String(c.level)),
+        slot("domain_level", `${c.domainCode}:${c.level}`),
+        slot("capability", c.code),
+        ...c.nodes.filter((n) => n.type !== "domain").map((n) => slot(n.type, n.code)),
+      ];
+      this.slotsOf.set(c.id, Int32Array.from(ids));
+      this.archetypesOf.set(c.id, c.archetypes);
+    }
+    this.r = new Int32Array(this.slots.length);
+    this.m = new Int32Array(this.slots.length);
+  }
+
+  /** Starts the next respondent; the previous one's sums are folded into the cells. */
+  respondent(organisationCode: string, staffGroupCode: string, archetypeCode: string, bandCode: string | null): void {
+    this.fold();
+    const key = `${organisationCode}\x1f${staffGroupCode}\x1f${archetypeCode}\x1f${bandCode ?? ""}`;
+    let person = this.persons.get(key);
+    if (person === undefined) {
+      person = this.personKeys.length;
+      this.persons.set(key, person);
+      this.personKeys.push([organisationCode, staffGroupCode, archetypeCode, bandCode]);
+    }
+    this.person = person;
+  }
+
+  /** One rating of the current respondent; it counts only where the capability is badged for their archetype. */
+  rating(capabilityId: number, rating: number): void {
+    const archetype = this.personKeys[this.person][2];
+    if (!this.archetypesOf.get(capabilityId)!.includes(archetype)) return;
+    const met = rating >= this.metThreshold ? 1 : 0;
+    const slots = this.slotsOf.get(capabilityId)!;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i];
+      if (this.r[s] === 0) this.touched.push(s);
+      this.r[s]++;
+      this.m[s] += met;
+    }
+  }
+
+  private fold(): void {
+    if (this.person < 0) return;
+    const nSlots = this.slots.length;
+    for (const s of this.touched) {
+      const r = this.r[s];
+      const m = this.m[s];
+      const u = r - m;
+      const cellKey = this.person * nSlots + s;
+      let cell = this.cells.get(cellKey);
+      if (cell === undefined) {
+        cell = this.cellCount++;
+        this.cells.set(cellKey, cell);
+        this.cellIds.push(cellKey);
+        if ((cell + 1) * 6 > this.sums.length) {
+          const grown = new Float64Array(this.sums.length * 2);
+          grown.set(this.sums);
+          this.sums = grown;
+        }
+      }
+      const o = cell * 6;
+      this.sums[o] += 1;
+      this.sums[o + 1] += r;
+      this.sums[o + 2] += m;
+      this.sums[o + 3] += r * r;
+      this.sums[o + 4] += u * u;
+      this.sums[o + 5] += r * u;
+      this.r[s] = 0;
+      this.m[s] = 0;
+    }
+    this.touched = [];
+  }
+
+  /** Every rollup row; call once, after the last rating. */
+  *rows(): Generator<RollupRow> {
+    this.fold();
+    this.person = -1;
+    const nSlots = this.slots.length;
+    for (let cell = 0; cell < this.cellCount; cell++) {
+      const cellKey = this.cellIds[cell];
+      const [organisationCode, staffGroupCode, archetypeCode, bandCode] = this.personKeys[Math.floor(cellKey / nSlots)];
+      const { grain, key } = this.slots[cellKey % nSlots];
+      const o = cell * 6;
+      yield {
+        organisationCode,
+        staffGroupCode,
+        archetypeCode,
+        bandCode,
+        grain,
+        grainKey: key,
+        respondents: this.sums[o],
+        required: this.sums[o + 1],
+        met: this.sums[o + 2],
+        sumR2: this.sums[o + 3],
+        sumU2: this.sums[o + 4],
+        sumRu: this.sums[o + 5],
+      };
+    }
+  }
+}
