@@ -1,0 +1,185 @@
+// The ingest CLI killed with SIGKILL in the middle of a load, on both databases: every table must be
+// exactly as before, no staging table may survive, and the same command run again must load the file.
+// The moment of the kill is observed, never guessed from timing:
+// - PostgreSQL: the child's backend in pg_stat_activity (found by its application_name) running the
+//   staging COPY with rows already copied (pg_stat_progress_copy), or running the insert into ratings
+//   or rollups while holding the wave's advisory lock, i.e. inside the load transaction;
+// - PGlite (the database lives in the child): its files. The staging temp table's file growing means
+//   the staging COPY has written rows; the ratings table's file growing means the load transaction
+//   has inserted ratings (only a load inserts them, and PostgreSQL extends a table's file as it adds pages).
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import { type Database, openDatabase, type Sql } from "../../db/client";
+import { fixtureDataDir, TARGETS, type Target } from "../support/databases";
+import { FIXTURE_WAVES } from "../support/fixture";
+import {
+  activeBackends,
+  type Backend,
+  type Child,
+  expectGapsMatchRatings,
+  killHard,
+  startScript,
+  tableState,
+  waitFor,
+  writeExport,
+} from "../support/ingest-runs";
+import { createDatabase, dropDatabase } from "../support/postgres";
+
+const WAVE = FIXTURE_WAVES[1];
+/** ~87,000 rows: a second or more of staging COPY and of load transaction, even on a fast machine. */
+const RESPONDENTS = 1000;
+/** pg_control's DBState: a cluster that was not shut down cleanly and must be recovered. */
+const DB_IN_PRODUCTION = 6;
+
+interface Opened {
+  env: Record<string, string>;
+  /** Opens the database for the test's own checks (PGlite: only while no child runs). */
+  use<T>(fn: (db: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+async function openTarget(target: Target): Promise<Opened> {
+  if (target === "postgres") {
+    const base = process.env.TEST_DATABASE_URL!;
+    const created = await createDatabase(base, inject("postgresFixture")!);
+    const db = await openDatabase({ url: created.url });
+    return {
+      env: { DATABASE_URL: created.url },
+      use: (fn) => fn(db),
+      async close() {
+        await db.close();
+        await dropDatabase(base, created.name);
+      },
+    };
+  }
+  const dir = await fixtureDataDir();
+  return {
+    env: { DATA_DIR: dir },
+    async use(fn) {
+      const db: Database = await openDatabase({ dataDir: path.join(dir, "pglite") });
+      try {
+        return await fn(db);
+      } finally {
+        await db.close();
+      }
+    },
+    async close() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The child's backend (by application_name) running the statement `matches` picks. */
+function backendOf(db: Sql, app: string, matches: (b: Backend) => boolean): Promise<Backend | undefined> {
+  return activeBackends(db, WAVE.label).then((all) => all.find((b) => b.app === app && matches(b)));
+}
+
+async function backendGone(db: Sql, pid: number) {
+  await waitFor(`backend ${pid} to end`, async () => (await db.query("select 1 from pg_stat_activity where pid = $1", [pid])).length === 0);
+}
+
+/** The size of the PGlite folder's largest temp relation file (t<backend>_<filenode>, not its forks). */
+function tempRelationBytes(dataDir: string): number {
+  const base = path.join(dataDir, "pglite", "base");
+  let largest = 0;
+  for (const db of readdirSync(base)) {
+    for (const f of readdirSync(path.join(base, db))) {
+      if (/^t\d+_\d+$/.test(f)) largest = Math.max(largest, statSync(path.join(base, db, f), { throwIfNoEntry: false })?.size ?? 0);
+    }
+  }
+  return largest;
+}
+
+function controlState(dataDir: string): number {
+  // ControlFileData starts system_identifier (8 bytes), pg_control_version, catalog_version_no, state.
+  return readFileSync(path.join(dataDir, "pglite", "global", "pg_control")).readInt32LE(16);
+}
+
+describe.each(TARGETS)("ingest killed mid-load on %s", (target) => {
+  it("leaves every table as it was, whether killed while staging or inside the load transaction; the rerun loads", async () => {
+    const t = await openTarget(target);
+    const work = mkdtempSync(path.join(os.tmpdir(), "capgap-crash-"));
+    const started: Child[] = [];
+    try {
+      const { file, rows } = writeExport(work, "RAL", WAVE, RESPONDENTS, 1001);
+      const ingest = (env: Record<string, string>) => {
+        const c = startScript("ingest", [file, "--wave", WAVE.label, "--synthetic"], env);
+        started.push(c);
+        return c;
+      };
+      const before = await t.use(tableState);
+      expect(before.staging_tables).toBe(0);
+      const lockFile = path.join(t.env.DATA_DIR ?? "", "pglite.lock");
+
+      // Kill 1: during the staging COPY.
+      let child: Child;
+      if (target === "postgres") {
+        const app = "capgap-crash-staging";
+        child = ingest({ ...t.env, PGAPPNAME: app });
+        const copying = await t.use((db) =>
+          waitFor("the staging COPY to have copied rows", () => backendOf(db, app, (b) => /^copy ingest_stage_/i.test(b.query) && (b.copied ?? 0) > 0), { children: [child] }),
+        );
+        await killHard(child);
+        await t.use((db) => backendGone(db, copying.pid));
+      } else {
+        child = ingest(t.env);
+        // 1 MiB of the stage table's pages: thousands of rows copied.
+        await waitFor("the staging temp table to hold rows", () => tempRelationBytes(t.env.DATA_DIR) >= 1 << 20, { children: [child] });
+        await killHard(child);
+        expect(readFileSync(lockFile, "utf8").trim()).toBe(String(child.pid)); // left behind, holder dead
+        expect(controlState(t.env.DATA_DIR)).toBe(DB_IN_PRODUCTION); // not shut down: the next open recovers
+      }
+      expect(child.outcomes()).toEqual([]); // no outcome was reached
+      expect(await t.use(tableState)).toEqual(before);
+
+      // Kill 2: inside the load transaction, after the old submission was superseded and its ratings deleted.
+      if (target === "postgres") {
+        const app = "capgap-crash-load";
+        child = ingest({ ...t.env, PGAPPNAME: app });
+        const loading = await t.use((db) =>
+          waitFor("the load transaction to insert ratings or rollups", () => backendOf(db, app, (b) => b.wave_lock && /^\s*insert into (ratings|rollups)\b/i.test(b.query)), { children: [child] }),
+        );
+        await killHard(child);
+        await t.use((db) => backendGone(db, loading.pid));
+      } else {
+        const ratingsFile = path.join(t.env.DATA_DIR, "pglite", await t.use(async (db) => (await db.query<{ p: string }>("select pg_relation_filepath('ratings') as p"))[0].p));
+        const size = statSync(ratingsFile).size;
+        child = ingest(t.env);
+        await waitFor("the load transaction to insert ratings", () => statSync(ratingsFile).size > size, { children: [child] });
+        await killHard(child);
+        expect(readFileSync(lockFile, "utf8").trim()).toBe(String(child.pid));
+        expect(controlState(t.env.DATA_DIR)).toBe(DB_IN_PRODUCTION);
+      }
+      expect(child.outcomes()).toEqual([]); // no outcome was reached
+      expect(await t.use(tableState)).toEqual(before);
+
+      // The same command again: takes over the dead holder's lock (PGlite) and loads the file.
+      const rerun = ingest(t.env);
+      expect(await rerun.exit, rerun.output()).toBe(0);
+      expect(rerun.outcomes()).toMatchObject([{ name: "RAL.csv", status: "loaded", message: "loaded, replacing 1 earlier submission(s)" }]);
+      if (target === "pglite") expect(existsSync(lockFile)).toBe(false);
+      await t.use(async (db) => {
+        const after = await tableState(db);
+        expect(after).toMatchObject({ batches: (before.batches as number) + 1, submissions: (before.submissions as number) + 1, staging_tables: 0 });
+        const [ral] = await db.query<{ rows: number; respondents: number }>(
+          `select s.rows, s.respondents from submissions s join waves w on w.id = s.wave_id
+           where w.label = $1 and s.organisation_code = 'RAL' and s.status = 'current'`,
+          [WAVE.label],
+        );
+        expect(ral).toEqual({ rows, respondents: RESPONDENTS });
+        const [{ n }] = await db.query<{ n: number }>(
+          "select count(*)::int as n from ratings rt join respondents r on r.id = rt.respondent_id join waves w on w.id = r.wave_id where w.label = $1 and r.organisation_code = 'RAL'",
+          [WAVE.label],
+        );
+        expect(n).toBe(rows);
+        await expectGapsMatchRatings(db, WAVE.label);
+      });
+    } finally {
+      for (const c of started) if (c.exitedAt === null) await killHard(c);
+      rmSync(work, { recursive: true, force: true });
+      await t.close();
+    }
+  }, 300_000);
+});
