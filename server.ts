@@ -7,9 +7,11 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
+import type { AddressInfo } from "node:net";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { registerDatabase } from "./app/lib/db.server";
+import { isLoopbackAddress, type ServerContext } from "./app/lib/server-context.server";
 import { openPreparedDatabase } from "./db/setup";
 import { loadDemoIfEmpty } from "./ingest/demo";
 import { pseudonymKey } from "./ingest/pseudonym";
@@ -43,6 +45,9 @@ function buildIfNeeded(): void {
 }
 
 async function main() {
+  // Taken before NODE_ENV is defaulted below: ingest runs started from the app use the environment
+  // the user gave, not the one the renderer needs.
+  const context: ServerContext = { loopback: false, env: { ...process.env } };
   if (!dev) buildIfNeeded();
   const opened = await openPreparedDatabase({});
   registerDatabase(opened.db);
@@ -64,9 +69,12 @@ async function main() {
     app.use(express.static("build/client", { maxAge: "1h" }));
     build = (await import(pathToFileURL(BUILD).href)) as ServerBuild;
   }
-  app.all("*", createRequestHandler({ build, mode: dev ? "development" : "production" }));
+  app.all("*", createRequestHandler({ build, mode: dev ? "development" : "production", getLoadContext: () => ({ server: context }) }));
 
   const server = app.listen(port, host, () => {
+    // The address actually bound (HOST=localhost may resolve either way) decides whether the
+    // admin-only pages are served: until sign-in exists, only to this machine.
+    context.loopback = isLoopbackAddress((server.address() as AddressInfo).address);
     process.stderr.write(`Capability Gap Analytics is running at http://${host === "0.0.0.0" ? "localhost" : host}:${port}/\n`);
   });
   const shutdown = (signal: string) => {

@@ -1,6 +1,6 @@
 // The page shell: NHS.UK header, breadcrumbs, main content (with the data status notice on every
 // page), footer, and an error page that never shows a stack trace.
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { dataStatus } from "~db/analytics/status";
@@ -10,6 +10,7 @@ import { ErrorPage, errorContent } from "~/components/ErrorPage";
 import { SERVICE_NAME, SiteHeader } from "~/components/SiteHeader";
 import { SiteFooter } from "~/components/SiteFooter";
 import { getDatabase } from "~/lib/db.server";
+import { ingestAvailable } from "~/lib/ingest-access.server";
 import stylesheet from "~/styles/app.scss?url";
 
 export const links: LinksFunction = () => [
@@ -19,10 +20,10 @@ export const links: LinksFunction = () => [
   { rel: "apple-touch-icon", href: "/assets/images/nhsuk-icon-180.png" },
 ];
 
-export async function loader() {
+export async function loader({ context }: LoaderFunctionArgs) {
   const status = await dataStatus(getDatabase());
   // Only what the shell shows; the waves travel with each page that needs them.
-  return { synthetic: status.synthetic, dataAsAt: status.dataAsAt };
+  return { synthetic: status.synthetic, dataAsAt: status.dataAsAt, ingest: ingestAvailable(context) };
 }
 
 export const meta: MetaFunction = ({ error }) => [
@@ -49,7 +50,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {children}
           </main>
         </div>
-        <SiteFooter />
+        <SiteFooter ingest={status?.ingest ?? false} />
         <ScrollRestoration />
         <Scripts />
       </body>

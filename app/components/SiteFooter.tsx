@@ -1,9 +1,29 @@
-// The NHS.UK footer (meta variant: no links to pages that do not exist yet).
-export function SiteFooter() {
+// The NHS.UK footer (meta variant). Links only to pages that exist for this visitor: the ingest
+// page is listed only while the server offers it (bound to loopback, pending sign-in).
+import { Link } from "@remix-run/react";
+
+export function SiteFooter({ ingest = false }: { ingest?: boolean }) {
   return (
     <footer className="nhsuk-footer" role="contentinfo">
       <div className="nhsuk-width-container">
         <div className="nhsuk-footer__meta">
+          {ingest ? (
+            <>
+              <h2 className="nhsuk-u-visually-hidden">Support links</h2>
+              <ul className="nhsuk-footer__list">
+                <li className="nhsuk-footer__list-item">
+                  <Link className="nhsuk-footer__list-item-link" to="/ingest">
+                    Load exports
+                  </Link>
+                </li>
+                <li className="nhsuk-footer__list-item">
+                  <Link className="nhsuk-footer__list-item-link" to="/ingest/history">
+                    Ingest history
+                  </Link>
+                </li>
+              </ul>
+            </>
+          ) : null}
           <p className="nhsuk-body-s">
             Workforce capability gaps against the AI and Digital Healthcare Technologies Capability Framework. Figures for fewer
             than 10 respondents are not published.
