@@ -5,11 +5,15 @@
 // Σru (u = unmet) from which a pooled variance can be computed at any grain.
 import type { Sql } from "../db/client";
 
+export const ROLLUP_GRAINS = ["all", "domain", "sub_domain", "section", "capability", "level", "domain_level"];
+
 /** Removes the rollups of these organisations in the wave (before a reload, or on withdrawal). */
 export async function deleteRollups(tx: Sql, waveId: number, organisationCodes: string[]): Promise<void> {
-  await tx.query("delete from rollups where wave_id = $1 and organisation_code = any($2::text[])", [
+  // Every grain named, so the (wave, grain, organisation) index finds exactly these rows.
+  await tx.query("delete from rollups where wave_id = $1 and grain = any($3::text[]) and organisation_code = any($2::text[])", [
     waveId,
     organisationCodes,
+    ROLLUP_GRAINS,
   ]);
 }
 

@@ -1,108 +1,149 @@
-// npm run bench [-- --trusts 60 --respondents 10000 --targets pglite,postgres]
-// Loads one wave of synthetic exports through the real ingest on each database and compares with
-// `psql \copy` of the same rows into a bare table, measured in the same run; then times the gaps
-// query against a direct SQL computation. Prints a Markdown table for docs/benchmarks.md.
+// npm run bench:ingest [-- --ratings 10000000 --single 1000000 --pglite-ratings 1000000 --url postgres://…/postgres]
+// National-scale ingest throughput against `psql \copy` of the same normalised rows, measured in
+// the same run (docs/benchmarks.md). Every ingest runs as its own process, as an operator would
+// run it, under GNU time for wall time and peak RSS. Prints a Markdown table.
 import { spawnSync } from "node:child_process";
-import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { clearGapCache, queryGaps } from "../db/analytics/gaps";
-import { NATIONAL } from "../db/analytics/scope";
 import { openDatabase } from "../db/client";
 import { prepareDatabase } from "../db/setup";
 import { writeExports } from "../ingest/demo";
-import { ingestFiles } from "../ingest/ingest";
-import { defaultWaves } from "../ingest/synthetic/generate";
+import { defaultWaves, generateExportRows } from "../ingest/synthetic/generate";
 import { loadSyntheticInputs } from "../ingest/synthetic/inputs";
+import { PLAIN_SHAPE } from "../ingest/synthetic/shapes";
 import { args, run } from "./cli";
 
-const BASELINE_COLUMNS = ["respondent_id", "organisation_code", "staff_group", "archetype", "assessed_on", "capability_code", "rating", "band"];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const KEY = "ab".repeat(32);
+const [WAVE] = defaultWaves(1);
+
+interface Timed {
+  seconds: number;
+  rssMb: number;
+}
+
+/** Runs a command under GNU time: wall seconds and peak RSS of the largest process. */
+function timed(command: string[], env: Record<string, string> = {}): Timed {
+  const result = spawnSync("/usr/bin/time", ["-f", "TIME %e %M", ...command], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 28,
+  });
+  const line = result.stderr.split("\n").reverse().find((l) => l.startsWith("TIME "));
+  if (result.status !== 0 || !line) throw new Error(`${command.join(" ")} failed (${result.status}):\n${result.stderr.slice(-3000)}`);
+  const [, seconds, kb] = line.split(" ");
+  return { seconds: Number(seconds), rssMb: Math.round(Number(kb) / 1024) };
+}
+
+const ingest = (dir: string, env: Record<string, string>) =>
+  timed([process.execPath, "--import", "tsx", "scripts/ingest.ts", dir, "--wave", WAVE.label, "--synthetic"], { PSEUDONYM_KEY: KEY, ...env });
+
+const psql = (url: string, sql: string) => {
+  const r = spawnSync("psql", [url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.trim();
+};
+
+/** Respondents per wave giving about `ratings` ratings (measured on a small sample of the generator). */
+function respondentsFor(ratings: number, trusts: number): number {
+  const sample = { seed: 1, trusts, respondentsPerWave: 5_000, waves: [WAVE], inputs: loadSyntheticInputs() };
+  let rows = 0;
+  for (const e of generateExportRows(sample)) rows += e.rows.length;
+  return Math.max(trusts * 30, Math.round((ratings / rows) * 5_000));
+}
+
+function write(dir: string, ratings: number, trusts: number, layout: "long" | "wide"): string {
+  const options = { seed: 1, trusts, respondentsPerWave: respondentsFor(ratings, trusts), waves: [WAVE], inputs: loadSyntheticInputs() };
+  writeExports(dir, options, { ...PLAIN_SHAPE, layout });
+  return path.join(dir, WAVE.label);
+}
+
+async function freshPostgres(admin: string, name: string): Promise<string> {
+  psql(admin, `drop database if exists ${name}`);
+  psql(admin, `create database ${name}`);
+  const url = admin.replace(/\/[^/]*$/, `/${name}`);
+  const db = await openDatabase({ url });
+  await prepareDatabase(db, { migrateInProduction: true });
+  await db.close();
+  return url;
+}
 
 await run(async () => {
   const { values } = args(
-    { trusts: { type: "string" }, respondents: { type: "string" }, targets: { type: "string" }, url: { type: "string" } },
-    "Usage: npm run bench -- [--trusts N] [--respondents M] [--targets pglite,postgres] [--url postgres://…/postgres]",
+    { ratings: { type: "string" }, single: { type: "string" }, "pglite-ratings": { type: "string" }, url: { type: "string" } },
+    "Usage: npm run bench:ingest -- [--ratings N] [--single N] [--pglite-ratings N] [--url postgres://…/postgres]",
   );
-  const url = values.url ?? process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const targets = (values.targets ?? "pglite,postgres").split(",");
-  const dir = mkdtempSync(path.join(os.tmpdir(), "capgap-bench-"));
-  const [wave] = defaultWaves(1);
-  const files = writeExports(dir, {
-    seed: 1,
-    trusts: Number(values.trusts ?? 60),
-    respondentsPerWave: Number(values.respondents ?? 10_000),
-    waves: [wave],
-    inputs: loadSyntheticInputs(),
-  }).get(wave.label)!;
-  // The same rows as one file for the baseline (headers dropped; band column padded).
-  const all = path.join(dir, "all.csv");
-  writeFileSync(all, files.flatMap((f) => readFileSync(f, "utf8").trimEnd().split("\n").slice(1).map((l) => (l.split(",").length === 7 ? `${l},` : l))).join("\n") + "\n");
-  const rows = readFileSync(all, "utf8").split("\n").length - 1;
-  const lines = [`Rows: ${rows.toLocaleString("en-GB")} in ${files.length} files (${wave.label}); machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, "", "| case | seconds | rows/s |", "|---|---|---|"];
-  const row = (name: string, ms: number) => {
-    process.stderr.write(`${name}: ${seconds(ms)} s\n`);
-    lines.push(`| ${name} | ${seconds(ms)} | ${Math.round(rows / (ms / 1000)).toLocaleString("en-GB")} |`);
+  const admin = values.url ?? process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const ratings = Number(values.ratings ?? 10_000_000);
+  const single = Number(values.single ?? 1_000_000);
+  const pgliteRatings = Number(values["pglite-ratings"] ?? 1_000_000);
+  const work = mkdtempSync(path.join(os.tmpdir(), "capgap-bench-ingest-"));
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+  const out: string[] = [];
+  const cpu = os.cpus();
+  out.push(`Machine: ${cpu.length} × ${cpu[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} at start.`, "");
+  out.push("| case | ratings | seconds | ratings/s | vs baseline | peak RSS |", "|---|---|---|---|---|---|");
+  const rowOf = (name: string, n: number, t: Timed, baseline?: number) => {
+    const rate = n / t.seconds;
+    out.push(`| ${name} | ${n.toLocaleString("en-GB")} | ${t.seconds.toFixed(1)} | ${Math.round(rate).toLocaleString("en-GB")} | ${baseline ? `${(rate / baseline).toFixed(2)}×` : "–"} | ${t.rssMb} MB |`);
+    log(`${name}: ${t.seconds.toFixed(1)} s, ${Math.round(rate)} ratings/s, ${t.rssMb} MB`);
+    return rate;
   };
+  const count = async (url: string) => Number(psql(url, "select count(*) from ratings"));
 
-  const name = `capgap_bench_${process.pid}`;
-  const admin = (sql: string) => spawnSync("psql", [url, "-qAtc", sql], { encoding: "utf8" });
-  if (targets.includes("postgres")) {
-    admin(`drop database if exists ${name}`);
-    admin(`create database ${name}`);
-    const dbUrl = url.replace(/\/[^/]*$/, `/${name}`);
-    spawnSync("psql", [dbUrl, "-qc", "create table baseline (respondent_id text, organisation_code text, staff_group text, archetype text, assessed_on date, capability_code text, rating smallint, band text)"]);
-    let t = performance.now();
-    const copy = spawnSync("psql", [dbUrl, "-qc", `\\copy baseline from '${all}' csv`], { encoding: "utf8" });
-    if (copy.status !== 0) throw new Error(copy.stderr);
-    row("baseline: psql \\copy into a bare table (PostgreSQL)", performance.now() - t);
-    const db = await openDatabase({ url: dbUrl });
-    await prepareDatabase(db);
-    t = performance.now();
-    await ingestFiles(db, files, { waveLabel: wave.label, key: Buffer.alloc(32, 1), log: () => {} });
-    row("ingest: validate, pseudonymise, stage, load, rollups (PostgreSQL)", performance.now() - t);
-    lines.push(...(await queryTimes(db, "PostgreSQL")));
-    await db.close();
-    admin(`drop database ${name}`);
-  }
-  if (targets.includes("pglite")) {
-    const db = await openDatabase({ dataDir: path.join(dir, "pglite") });
-    await prepareDatabase(db);
-    await db.exec("create table baseline (respondent_id text, organisation_code text, staff_group text, archetype text, assessed_on date, capability_code text, rating smallint, band text)");
-    let t = performance.now();
-    await db.copyCsv("baseline", BASELINE_COLUMNS, createReadStream(all, "utf8"));
-    row("baseline: COPY of the raw file into a bare table (PGlite)", performance.now() - t);
-    t = performance.now();
-    await ingestFiles(db, files, { waveLabel: wave.label, key: Buffer.alloc(32, 1), log: () => {} });
-    row("ingest: validate, pseudonymise, stage, load, rollups (PGlite, on disk)", performance.now() - t);
-    lines.push(...(await queryTimes(db, "PGlite")));
-    await db.close();
-  }
-  rmSync(dir, { recursive: true, force: true });
-  console.log(lines.join("\n"));
-});
-
-async function queryTimes(db: Awaited<ReturnType<typeof openDatabase>>, label: string): Promise<string[]> {
-  const time = async (fn: () => Promise<unknown>) => {
-    const runs: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      clearGapCache();
-      const t = performance.now();
-      await fn();
-      runs.push(performance.now() - t);
+  try {
+    // National wave, PostgreSQL, one file per trust: long and wide.
+    const names: string[] = [];
+    let baselineRate = 0;
+    for (const layout of ["long", "wide"] as const) {
+      log(`writing the national wave (${layout})…`);
+      const dir = write(path.join(work, layout), ratings, 202, layout);
+      const name = `capgap_bench_${process.pid}_${layout}`;
+      names.push(name);
+      const url = await freshPostgres(admin, name);
+      log(`ingesting ${readdirSync(dir).length} ${layout} files on PostgreSQL…`);
+      const t = ingest(dir, { DATABASE_URL: url });
+      const n = await count(url);
+      if (layout === "long") {
+        // The baseline: the same normalised rows into a copy of the ratings table with its indexes.
+        const rows = path.join(work, "ratings.csv");
+        psql(url, `\\copy (select respondent_id, capability_id, rating from ratings) to '${rows}' csv`);
+        psql(url, "create table ratings_baseline (like ratings including all)");
+        const b = timed(["psql", url, "-qc", `\\copy ratings_baseline from '${rows}' csv`]);
+        baselineRate = rowOf("baseline: `psql \\copy` into a copy of `ratings` (same primary key)", n, b);
+        rmSync(rows);
+      }
+      rowOf(`ingest, ${layout} layout, ${readdirSync(dir).length} files (PostgreSQL)`, n, t, baselineRate);
+      rmSync(path.join(work, layout), { recursive: true, force: true });
     }
-    return median(runs);
-  };
-  const out: string[] = ["", `| query on ${label} (median of 5) | ms |`, "|---|---|"];
-  for (const by of [["region", "domain"], ["organisation", "staff_group", "domain"], ["capability"]]) {
-    out.push(`| gaps by ${by.join(" × ")} (rollups) | ${(await time(() => queryGaps(db, NATIONAL, { by }))).toFixed(0)} |`);
+
+    // Peak RSS against file size: one trust's file at two sizes.
+    for (const size of [single, single * 4]) {
+      const dir = write(path.join(work, `single-${size}`), size, 1, "long");
+      const name = `capgap_bench_${process.pid}_single`;
+      const url = await freshPostgres(admin, name);
+      const t = ingest(dir, { DATABASE_URL: url });
+      const [file] = readdirSync(dir);
+      rowOf(`ingest, one file of ${(readFileSync(path.join(dir, file)).length / 2 ** 20).toFixed(0)} MB (PostgreSQL)`, await count(url), t, baselineRate);
+      psql(admin, `drop database ${name}`);
+      rmSync(path.join(work, `single-${size}`), { recursive: true, force: true });
+    }
+
+    // PGlite: the database lives in the ingest process, so its RSS is the database's too.
+    for (const size of [pgliteRatings / 2, pgliteRatings]) {
+      const dir = write(path.join(work, `pglite-${size}`), size, 60, "long");
+      const dataDir = path.join(work, `pglite-${size}-data`);
+      const t = ingest(dir, { DATA_DIR: dataDir });
+      const db = await openDatabase({ dataDir: path.join(dataDir, "pglite") });
+      const [{ n }] = await db.query<{ n: number }>("select count(*)::int as n from ratings");
+      await db.close();
+      rowOf(`ingest, long layout, 60 files (PGlite, on disk)`, n, t);
+      rmSync(path.join(work, `pglite-${size}`), { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    for (const name of names) psql(admin, `drop database if exists ${name}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  const direct = `select m.region_code, c.domain_code, count(distinct r.id), count(*), count(*) filter (where rt.rating >= 3)
-    from respondents r join waves w on w.id = r.wave_id join ratings rt on rt.respondent_id = r.id
-    join capabilities c on c.id = rt.capability_id join organisation_memberships m on m.organisation_code = r.organisation_code
-      and w.reference_date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)
-    where strpos(c.archetypes, r.archetype_code) > 0 group by 1, 2`;
-  out.push(`| baseline: region × domain directly from ratings | ${(await time(() => db.query(direct))).toFixed(0)} |`);
-  return out;
-}
+  console.log(out.join("\n"));
+});

@@ -105,5 +105,12 @@ describe.each(TARGETS)("export shapes on %s", (target) => {
     const [outcome] = await ingestFiles(t.db, [file], { waveLabel: LATEST, key: TEST_KEY, log: () => {} });
     expect(outcome).toMatchObject({ status: "loaded", organisations: ["RAL", "RKE"], message: "loaded, replacing 2 earlier submission(s)" });
     expect([await figures(t.db, "RAL"), await figures(t.db, "RKE")]).toEqual(before);
+    // One row per cell: nothing in the schema enforces it, the loads do.
+    const [{ repeated }] = await t.db.query<{ repeated: number }>(
+      `select count(*)::int as repeated from (select 1 from rollups
+         group by wave_id, grain, organisation_code, staff_group_code, archetype_code, coalesce(band_code, ''), grain_key
+         having count(*) > 1) d`,
+    );
+    expect(repeated).toBe(0);
   });
 });

@@ -1,1 +1,0 @@
-CREATE INDEX "rollups_wave_organisation" ON "rollups" USING btree ("wave_id","organisation_code");
