@@ -1,10 +1,10 @@
 // The ingest command as operators run it (cron, CI, a terminal): the shipped sample files with
 // their mapping profiles, the JSON line per file, --inbox, usage errors and limits. Child processes
 // on one copy of the fixture (embedded database in a temporary DATA_DIR); the tests run in order.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { fixtureDataDir } from "../support/databases";
 import { FIXTURE_WAVES } from "../support/fixture";
 import { type Run, runScript } from "../support/processes";
@@ -50,6 +50,9 @@ describe("ingest command", () => {
   beforeAll(async () => {
     env = { DATA_DIR: await fixtureDataDir() };
     dir = mkdtempSync(path.join(os.tmpdir(), "capgap-ingest-cli-"));
+  });
+  afterAll(() => {
+    for (const d of [env?.DATA_DIR, dir]) if (d) rmSync(d, { recursive: true, force: true });
   });
   const write = (name: string, content: string) => {
     const file = path.join(dir, name);
