@@ -35,7 +35,7 @@ export async function* arrowRecords(file: string, maxRows: number, progress: { b
       for (let start = 0; start < batch.numRows; start += ROWS_PER_BATCH) {
         const end = Math.min(batch.numRows, start + ROWS_PER_BATCH);
         if (row - 1 + (end - start) > maxRows) {
-          throw new SourceError(`the file has more than ${maxRows} rows; the limit is ${maxRows}`, maxRows + 2);
+          throw new SourceError(`the file has more than ${maxRows.toLocaleString("en-GB")} rows; the limit is ${maxRows.toLocaleString("en-GB")} (raise it with --max-rows or INGEST_MAX_ROWS, or split the file)`, maxRows + 2);
         }
         const records: CsvRecord[] = [];
         for (let i = start; i < end; i++) {

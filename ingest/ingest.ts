@@ -162,7 +162,7 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
       stage.problems.push({ file: path.basename(file), message: `has more than ${limits.maxRows.toLocaleString("en-GB")} rows; the limit is ${limits.maxRows.toLocaleString("en-GB")} (INGEST_MAX_ROWS or --max-rows)` });
     }
     if (stage.problemCount > 0) {
-      await done("rejected", "rejected", stage.problems, stage.problemCount, true);
+      await finish({ ...rejected({ file, sha256, stage, startedAt, bytes }, stage.problems), problemCount: stage.problemCount }, true);
       await dropStage(session, stage);
       continue;
     }

@@ -202,7 +202,7 @@ async function* csvRecords(
       row++;
       if (isBlank(cells)) continue;
       if (!header) header = true;
-      else if (++dataRows > maxRows) throw new SourceError(`the file has more than ${maxRows} rows; the limit is ${maxRows}`, row);
+      else if (++dataRows > maxRows) throw new SourceError(`the file has more than ${maxRows.toLocaleString("en-GB")} rows; the limit is ${maxRows.toLocaleString("en-GB")} (raise it with --max-rows or INGEST_MAX_ROWS, or split the file)`, row);
       batch.push({ row, cells });
     }
     return batch;

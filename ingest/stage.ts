@@ -139,7 +139,7 @@ export async function stageFile(
     }
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
-    report([{ file: name, message: error.message }]);
+    report([{ file: name, row: error.row, message: error.message }]);
     return staged;
   }
 

@@ -51,7 +51,9 @@ export function mapHeader(header: string[], ctx: HeaderContext): { plan: LayoutP
       bad(name, "this column holds personal data, which must never be loaded: remove the column from the export (only the anonymised columns listed in docs/formats.md are accepted)");
       return;
     }
-    if (ctx.profile.ignore.has(key)) {
+    // Unnamed columns (Excel keeps empty columns at the right as trailing delimiters) can mean
+    // nothing: they are screened like ignored ones and never stored.
+    if (ctx.profile.ignore.has(key) || key === "") {
       ignored.push({ index, name });
       return;
     }

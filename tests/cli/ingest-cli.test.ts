@@ -170,7 +170,7 @@ describe("ingest command", () => {
     const run = runScript("ingest", [file, "--wave", LATEST, "--max-rows", "5"], env);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("RM1.csv: REJECTED (1 problem); nothing from this file was loaded");
-    expect(run.stderr).toContain("RM1.csv: the file has more than 5 rows; the limit is 5");
+    expect(run.stderr).toContain("RM1.csv, row 7: the file has more than 5 rows; the limit is 5 (raise it with --max-rows or INGEST_MAX_ROWS");
     const [line] = jsonLines(run);
     expect(line).toMatchObject({ name: "RM1.csv", status: "rejected", problemCount: 1 });
   });

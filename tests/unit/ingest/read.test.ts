@@ -211,7 +211,7 @@ describe("row limit", () => {
     }).rejects.toThrow("the file has more than 10 rows; the limit is 10");
     expect(table.bytesRead()).toBeLessThanOrEqual(CHUNK_BYTES);
     const error = await refusal(write("h\n1\n2\n3\n"), { maxRows: 2 });
-    expect(error.message).toBe("the file has more than 2 rows; the limit is 2");
+    expect(error.message).toBe("the file has more than 2 rows; the limit is 2 (raise it with --max-rows or INGEST_MAX_ROWS, or split the file)");
     expect(error.row).toBe(4);
   });
 });
@@ -337,7 +337,7 @@ describe("Arrow IPC", () => {
     expect(records[5].cells).toEqual(expected[1]);
     expect(rows((await read(file)).records)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect((await read(file, { maxRows: 8 })).records).toHaveLength(9);
-    for (const f of [stream, file]) expect((await refusal(f, { maxRows: 7 })).message).toBe("the file has more than 7 rows; the limit is 7");
+    for (const f of [stream, file]) expect((await refusal(f, { maxRows: 7 })).message).toBe("the file has more than 7 rows; the limit is 7 (raise it with --max-rows or INGEST_MAX_ROWS, or split the file)");
   });
 
   it("reads a header alone when the file has no rows", async () => {
