@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { Parser } from "csv-parse";
+import { CsvSplitter, CsvSyntaxError } from "./csv";
 import { arrowRecords } from "./arrow";
 import {
   createDecoder,
@@ -158,24 +158,10 @@ async function readHead(file: string): Promise<{ size: number; head: Buffer }> {
 
 async function* nothing(): AsyncGenerator<CsvRecord[]> {}
 
-/** csv-parse's stream, but records go straight into an array: no stream buffering, no await per record. */
-class RecordCollector extends Parser {
-  private records: string[][] = [];
-  override push(record: unknown, encoding?: BufferEncoding): boolean {
-    if (record === null) return super.push(null, encoding);
-    this.records.push(record as string[]);
-    return true;
-  }
-  takeRecords(): string[][] {
-    const records = this.records;
-    this.records = [];
-    return records;
-  }
-}
-
 /**
- * Streams the file a chunk at a time: each chunk is decoded, parsed synchronously, and its records
- * yielded as one batch, so a batch costs one await however many records it holds.
+ * Streams the file a chunk at a time: each chunk is decoded, split into records synchronously
+ * (ingest/csv.ts), and its records yielded as one batch, so a batch costs one await however many
+ * records it holds.
  */
 async function* csvRecords(
   file: string,
@@ -184,69 +170,60 @@ async function* csvRecords(
   maxRows: number,
   progress: { bytes: number },
 ): AsyncGenerator<CsvRecord[]> {
-  const parser = new RecordCollector({
-    delimiter: format.delimiter,
-    record_delimiter: ["\r\n", "\n", "\r"], // a file may mix them (rows pasted from elsewhere)
-    relax_column_count: true, // the caller reports a wrong field count per row
-    skip_empty_lines: false, // blank records are counted, then skipped below
-    max_record_size: MAX_RECORD_BYTES,
-  });
-  parser.on("error", () => {}); // seen synchronously through `errored`
+  const splitter = new CsvSplitter(format.delimiter, MAX_RECORD_BYTES);
+  // The decoder hands over checked UTF-8: this only turns it into text.
+  const utf8 = new TextDecoder("utf-8");
+  const records: string[][] = [];
   let row = 0;
   let dataRows = 0;
   let header = false;
 
   const takeRecords = (): CsvRecord[] => {
     const batch: CsvRecord[] = [];
-    for (const cells of parser.takeRecords()) {
+    for (const cells of records) {
       row++;
       if (isBlank(cells)) continue;
       if (!header) header = true;
       else if (++dataRows > maxRows) throw new SourceError(`the file has more than ${maxRows.toLocaleString("en-GB")} rows; the limit is ${maxRows.toLocaleString("en-GB")} (raise it with --max-rows or INGEST_MAX_ROWS, or split the file)`, row);
       batch.push({ row, cells });
     }
+    records.length = 0;
     return batch;
   };
-  let lastByte = -1;
-  const write = (bytes: Buffer) => {
-    if (!bytes.length) return;
-    parser.write(bytes);
-    lastByte = bytes[bytes.length - 1];
+  /** Splits text into `records`; a syntax error is in the record after those already there. */
+  const split = (bytes: Buffer, final: boolean): SourceError | null => {
+    try {
+      splitter.push(utf8.decode(bytes, { stream: !final }), final, records);
+      return null;
+    } catch (error) {
+      if (!(error instanceof CsvSyntaxError)) throw error;
+      takeRecords();
+      return new SourceError(parseMessage(error, row + 1), row + 1);
+    }
   };
-  const finish = () =>
-    new Promise<void>((resolve) => {
-      parser.once("finish", resolve).once("error", () => resolve());
-      parser.end();
-    });
-  // A parse error is in the record after the ones already taken.
-  const parseFailure = () => (parser.errored ? new SourceError(parseMessage(parser.errored, row + 1), row + 1) : null);
-  // The parser holds back the last few bytes it was given, so it is flushed to count every row
-  // before the undecodable byte: the row holding that byte is the last one flushed, or the next one
-  // when the decoded text ended on a line break (or inside quotes, which the flush reports).
-  const decodeFailure = async (failure: DecodeFailure) => {
-    await finish();
-    const partial = !parser.errored && lastByte !== -1 && lastByte !== 0x0a && lastByte !== 0x0d;
+  // Records before the undecodable byte are complete; the byte is in the record after them.
+  const decodeFailure = (failure: DecodeFailure) => {
     takeRecords();
-    const at = partial ? row : row + 1;
+    const at = row + 1;
     return new SourceError(decodeMessage(failure, at, format.encoding), failure === "odd-length" ? undefined : at);
   };
 
   for await (const chunk of readChunks(file, (n) => (progress.bytes += n))) {
     const decoded = decoder.push(chunk);
-    write(decoded.bytes);
-    const batch = takeRecords();
-    const error = parseFailure();
+    const error = split(decoded.bytes, false);
     if (error) throw error;
-    if (decoded.failure) throw await decodeFailure(decoded.failure);
+    if (decoded.failure) throw decodeFailure(decoded.failure);
+    const batch = takeRecords();
     if (batch.length) yield batch;
   }
   const last = decoder.end();
-  write(last.bytes);
-  if (last.failure && !parser.errored) throw await decodeFailure(last.failure);
-  if (!parser.errored) await finish();
-  const batch = takeRecords();
-  const error = parseFailure();
+  if (last.failure) {
+    const error = split(last.bytes, false);
+    throw error ?? decodeFailure(last.failure);
+  }
+  const error = split(last.bytes, true);
   if (error) throw error;
+  const batch = takeRecords();
   if (batch.length) yield batch;
 }
 
