@@ -46,6 +46,14 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { maxFileBytes: 2 * 1024 ** 3, maxRows: 50_000_000 };
 
+/**
+ * V8 heap cap for an ingest process (`npm run ingest` and the ingest page's child). The live set
+ * stays under 80 MB however large the file (measured), but V8 lets garbage pile up to several
+ * hundred MB on a large machine before collecting; the cap keeps peak RSS under 300 MB at little
+ * cost (docs/benchmarks.md). Mirrored in package.json.
+ */
+export const INGEST_NODE_FLAGS = ["--max-old-space-size=256"];
+
 export interface FileOutcome {
   file: string;
   sha256: string;

@@ -54,9 +54,17 @@ export class RollupBuilder {
   private cellCount = 0;
   private readonly cellIds: number[] = [];
 
+  /** More cells than maxCells: the builder stopped, and the rollups must come from SQL. */
+  overflowed = false;
+
+  /**
+   * `maxCells` bounds memory (about 130 bytes a cell): a file with more cells — a national file in
+   * one piece — is rolled up in SQL instead.
+   */
   constructor(
     capabilities: CapabilityFacts[],
     private readonly metThreshold: number,
+    private readonly maxCells = 400_000,
   ) {
     const slotIndex = new Map<string, number>();
     const slot = (grain: string, key: string) => {
@@ -87,6 +95,7 @@ export class RollupBuilder {
 
   /** Starts the next respondent; the previous one's sums are folded into the cells. */
   respondent(organisationCode: string, staffGroupCode: string, archetypeCode: string, bandCode: string | null): void {
+    if (this.overflowed) return;
     this.fold();
     const key = `${organisationCode}\x1f${staffGroupCode}\x1f${archetypeCode}\x1f${bandCode ?? ""}`;
     let person = this.persons.get(key);
@@ -100,6 +109,7 @@ export class RollupBuilder {
 
   /** One rating of the current respondent; it counts only where the capability is badged for their archetype. */
   rating(capabilityId: number, rating: number): void {
+    if (this.overflowed) return;
     const archetype = this.personKeys[this.person][2];
     if (!this.archetypesOf.get(capabilityId)!.includes(archetype)) return;
     const met = rating >= this.metThreshold ? 1 : 0;
@@ -122,6 +132,11 @@ export class RollupBuilder {
       const cellKey = this.person * nSlots + s;
       let cell = this.cells.get(cellKey);
       if (cell === undefined) {
+        if (this.cellCount >= this.maxCells) {
+          this.overflowed = true;
+          this.touched = [];
+          return;
+        }
         cell = this.cellCount++;
         this.cells.set(cellKey, cell);
         this.cellIds.push(cellKey);

@@ -369,7 +369,7 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], more: AsyncGenerato
     personalData,
     /** The rollups, when every respondent's ratings came together (read after chunks are drained). */
     get rollups() {
-      return together ? rollups : null;
+      return together && !rollups.overflowed ? rollups : null;
     },
   };
 }

@@ -1,0 +1,62 @@
+// The streaming rollup accumulator (ingest/rollup-builder.ts) on a case computed by hand. The
+// integration tests check it against the SQL rollups on the fixture, column by column.
+import { describe, expect, it } from "vitest";
+import { type CapabilityFacts, RollupBuilder } from "../../../ingest/rollup-builder";
+
+const CAPABILITIES: CapabilityFacts[] = [
+  { id: 1, code: "1-01", domainCode: "1", level: 1, archetypes: "U", nodes: [{ type: "sub_domain", code: "1.1" }] },
+  { id: 2, code: "1-02", domainCode: "1", level: 2, archetypes: "UD", nodes: [] },
+  { id: 3, code: "2-01", domainCode: "2", level: 1, archetypes: "D", nodes: [] },
+];
+
+describe("RollupBuilder", () => {
+  it("sums required and met ratings per cell, with the per-respondent sums of squares", () => {
+    const builder = new RollupBuilder(CAPABILITIES, 3);
+    // Respondent A, a User: 1-01 met (4), 1-02 not met (1); 2-01 is not badged for Users.
+    builder.respondent("RX1", "NMR", "U", "5");
+    builder.rating(1, 4);
+    builder.rating(2, 1);
+    builder.rating(3, 4);
+    // Respondent B, same cell: 1-01 not met (2).
+    builder.respondent("RX1", "NMR", "U", "5");
+    builder.rating(1, 2);
+    const rows = [...builder.rows()].map((r) => [r.grain, r.grainKey, r.respondents, r.required, r.met, r.sumR2, r.sumU2, r.sumRu]);
+    // A: r=2, m=1, u=1; B: r=1, m=0, u=1 → Σr²=5, Σu²=2, Σru=3 over both.
+    expect(rows.sort()).toEqual(
+      [
+        ["all", "", 2, 3, 1, 5, 2, 3],
+        ["domain", "1", 2, 3, 1, 5, 2, 3],
+        ["level", "1", 2, 2, 1, 2, 1, 1],
+        ["level", "2", 1, 1, 0, 1, 1, 1],
+        ["domain_level", "1:1", 2, 2, 1, 2, 1, 1],
+        ["domain_level", "1:2", 1, 1, 0, 1, 1, 1],
+        ["capability", "1-01", 2, 2, 1, 2, 1, 1],
+        ["capability", "1-02", 1, 1, 0, 1, 1, 1],
+        ["sub_domain", "1.1", 2, 2, 1, 2, 1, 1],
+      ].sort(),
+    );
+    for (const r of builder.rows()) expect(r).toMatchObject({ organisationCode: "RX1", staffGroupCode: "NMR", archetypeCode: "U", bandCode: "5" });
+  });
+
+  it("keeps person-axis cells apart, a missing band included", () => {
+    const builder = new RollupBuilder(CAPABILITIES, 3);
+    builder.respondent("RX1", "NMR", "D", null);
+    builder.rating(3, 3);
+    builder.respondent("RX1", "NMR", "D", "5");
+    builder.rating(3, 0);
+    const all = [...builder.rows()].filter((r) => r.grain === "all");
+    expect(all.map((r) => [r.bandCode, r.required, r.met])).toEqual([
+      [null, 1, 1],
+      ["5", 1, 0],
+    ]);
+  });
+
+  it("stops at its cell limit, so the caller rolls up in SQL instead", () => {
+    const builder = new RollupBuilder(CAPABILITIES, 3, 5);
+    builder.respondent("RX1", "NMR", "U", "5");
+    builder.rating(1, 4);
+    builder.rating(2, 4);
+    builder.respondent("RX2", "NMR", "U", "5");
+    expect(builder.overflowed).toBe(true);
+  });
+});
