@@ -188,16 +188,19 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function parseDate(value: string, format: DateFormat): string | null {
   const v = value.trim();
   let y: string, m: string, d: string;
+  let hour: string | undefined, minute: string | undefined, second: string | undefined;
   if (format === "YYYY-MM-DD") {
-    const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(v);
+    const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(v);
     if (!match) return null;
-    [, y, m, d] = match;
+    [, y, m, d, hour, minute, second] = match;
   } else {
-    const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:,? \d{1,2}:\d{2}(?::\d{2})?)?$/.exec(v);
+    const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:,? (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(v);
     if (!match) return null;
     [d, m] = format === "DD/MM/YYYY" ? [match[1], match[2]] : [match[2], match[1]];
-    y = match[3];
+    [, , , y, hour, minute, second] = match;
   }
+  // A time is not stored, but an impossible one means the cell is not what it seems.
+  if (hour !== undefined && (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59)) return null;
   const iso = `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`;
   const date = new Date(`${iso}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso ? iso : null;

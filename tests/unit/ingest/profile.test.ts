@@ -120,6 +120,8 @@ describe("parseDate", () => {
     ["2026-6-15", null],
     ["15/06/2026", null],
     ["2026-06-15 2pm", null],
+    ["2026-06-15T25:99", null],
+    ["2026-06-15 23:60", null],
     ["", null],
   ])("YYYY-MM-DD: %j → %j", (value, expected) => {
     expect(parseDate(value, "YYYY-MM-DD")).toBe(expected);
@@ -138,6 +140,8 @@ describe("parseDate", () => {
     ["15/06/26", null],
     ["2026-06-15", null],
     ["15-06-2026", null],
+    ["15/06/2026 24:00", null],
+    ["15/06/2026 09:41:61", null],
   ])("DD/MM/YYYY: %j → %j", (value, expected) => {
     expect(parseDate(value, "DD/MM/YYYY")).toBe(expected);
   });
