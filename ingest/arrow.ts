@@ -3,9 +3,19 @@
 // format, sequentially for the stream format): memory follows the largest batch, not the file.
 import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
-import { DataType, Precision, RecordBatchReader, type Vector } from "apache-arrow";
+import { CompressionType, compressionRegistry, DataType, Precision, RecordBatchReader, type Vector } from "apache-arrow";
+import lz4 from "lz4js";
 import type { CsvRecord } from "./read";
 import { SourceError } from "./source-error";
+
+// pandas' and R's write_feather compress with LZ4 by default: apache-arrow reads it once given a
+// codec (each buffer is one LZ4 frame). lz4js is pure JavaScript, so nothing native to install.
+// ZSTD stays refused with advice: Node 20's zlib has no zstd, and without an encoder a decoder could
+// not be tested against real compressed batches.
+compressionRegistry.set(CompressionType.LZ4_FRAME, {
+  encode: (data: Uint8Array) => lz4.compress(data),
+  decode: (data: Uint8Array) => lz4.decompress(data),
+});
 
 /** Rows per yielded batch: a writer may put a whole table in one record batch. */
 const ROWS_PER_BATCH = 8192;
@@ -59,7 +69,7 @@ async function asSourceError<T>(step: () => Promise<T>): Promise<T> {
     const message = (error as Error).message ?? String(error);
     if (/compressed/i.test(message)) {
       throw new SourceError(
-        "the Arrow file is compressed (LZ4 or ZSTD), which cannot be read here: write it uncompressed " +
+        "the Arrow file is compressed with ZSTD, which cannot be read here: write it uncompressed or with LZ4 " +
           '(pandas: to_feather(path, compression="uncompressed"); R: write_feather(df, path, compression = "uncompressed"))',
       );
     }

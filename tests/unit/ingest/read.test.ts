@@ -355,18 +355,31 @@ describe("Arrow IPC", () => {
     expect(error.message).toContain('column "answers" holds Arrow type List');
   });
 
-  it("refuses a damaged or compressed file", async () => {
+  it("reads LZ4-compressed files (the pandas and R feather default)", async () => {
+    // Written by apache-arrow with the LZ4 frame codec that ingest/arrow.ts registers.
+    const compressed = RecordBatchFileWriter.writeAll(table(), { compressionType: CompressionType.LZ4_FRAME }).toUint8Array(true);
+    expect(cells((await read(write(compressed, "lz4.arrow"))).records)).toEqual(expected);
+    // Repetitive columns, as exports are, come out much smaller: the buffers really are compressed.
+    const big = new Table({ organisation_code: vectorFromArray(Array.from({ length: 5000 }, () => "RAL"), new Utf8()) });
+    const small = RecordBatchFileWriter.writeAll(big, { compressionType: CompressionType.LZ4_FRAME }).toUint8Array(true);
+    expect(small.length).toBeLessThan(tableToIPC(big, "file").length * 0.75);
+    const bigRecords = (await read(write(small, "lz4-big.arrow"))).records;
+    expect(bigRecords).toHaveLength(5001);
+    expect(bigRecords[5000].cells).toEqual(["RAL"]);
+  });
+
+  it("refuses a damaged file, and a ZSTD-compressed one with advice", async () => {
     const bytes = tableToIPC(table(), "file");
     expect((await refusal(write(bytes.subarray(0, bytes.length >> 1), "cut.arrow"))).message).toContain("Arrow IPC file cannot be read");
-    // Written through a stand-in LZ4 encoder (only the frame header matters), then read with no codec.
-    compressionRegistry.set(CompressionType.LZ4_FRAME, { encode: (data: Uint8Array) => Uint8Array.from([4, 34, 77, 24, 0x40, 0x40, 0, ...data]) });
+    // Written through a stand-in ZSTD encoder (only the compression type matters), then read with no ZSTD codec.
+    compressionRegistry.set(CompressionType.ZSTD, { encode: (data: Uint8Array) => Uint8Array.from([0x28, 0xb5, 0x2f, 0xfd, ...data]) });
     let compressed: Uint8Array;
     try {
-      compressed = RecordBatchFileWriter.writeAll(table(), { compressionType: CompressionType.LZ4_FRAME }).toUint8Array(true);
+      compressed = RecordBatchFileWriter.writeAll(table(), { compressionType: CompressionType.ZSTD }).toUint8Array(true);
     } finally {
-      compressionRegistry.set(CompressionType.LZ4_FRAME, null as never);
+      compressionRegistry.set(CompressionType.ZSTD, null as never);
     }
-    expect((await refusal(write(compressed, "lz4.arrow"))).message).toContain('write it uncompressed (pandas: to_feather(path, compression="uncompressed")');
+    expect((await refusal(write(compressed, "zstd.arrow"))).message).toContain('write it uncompressed or with LZ4 (pandas: to_feather(path, compression="uncompressed")');
   });
 });
 
