@@ -206,8 +206,9 @@ const ATTRIBUTES = [
 
 /**
  * The staged ratings as CSV chunks for COPY, checked on the way; then the respondents and
- * rollups, and the personal-data screen of every column that is not a rating. Once any problem is
- * found, rows are still checked and counted (so the report is complete) but no longer copied.
+ * rollups, and the personal-data screen of every column that is not a rating. Rows with problems
+ * are reported and not copied; valid rows are copied even in a rejected file, so that the report
+ * is complete (repeated ratings are found among them).
  */
 function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], more: AsyncGenerator<CsvRecord[]>, ctx: RowsContext) {
   const { name, vocab, profile, key, staged, report } = ctx;
@@ -250,7 +251,7 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], more: AsyncGenerato
     lastProblems = result.problems ?? [];
     if (!result.respondent) {
       current = null;
-      return lastProblems;
+      return [...lastProblems]; // a copy: the row's rating problems are added to it
     }
     const r = result.respondent;
     const id = `${r.organisationCode}\x1f${r.respondentId}`;
@@ -275,7 +276,7 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], more: AsyncGenerato
       column: plan.names[differing[0]],
       message: `differs from row ${known.firstRow} for the same respondent; all rows of a respondent must share staff_group, archetype, band and assessed_on`,
     }];
-    return lastProblems;
+    return [...lastProblems];
   };
 
   // The row being read. `rate` is defined once, not per row: a closure per row was a measurable

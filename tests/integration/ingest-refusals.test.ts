@@ -254,6 +254,20 @@ describe.each(TARGETS)("refusals on %s", (target) => {
     await t?.close();
   });
 
+  it("reports each row's own problems when a long file repeats a bad respondent's cells", async () => {
+    // Rows 2 and 3 are the same respondent with an unknown staff group; only row 2 has a bad rating.
+    const source = file("repeated-respondent.csv", {}, (tb) => {
+      const sg = tb.header.indexOf("staff_group");
+      const rating = tb.header.indexOf("rating");
+      return { header: tb.header, rows: tb.rows.map((r, i) => (i === 0 ? r.map((c, j) => (j === sg ? "Nurses" : j === rating ? "9" : c)) : i === 1 ? r.map((c, j) => (j === sg ? "Nurses" : c)) : r)) };
+    });
+    const [outcome] = await ingestFiles(t.db, [source], { waveLabel: LATEST, key: TEST_KEY, log: () => {} });
+    const byRow = (row: number) => outcome.problems.filter((p) => p.row === row).map((p) => p.column);
+    expect(byRow(2)).toEqual(["staff_group", "rating"]);
+    expect(byRow(3)).toEqual(["staff_group"]);
+    expect(await snapshot(t.db)).toEqual(before);
+  });
+
   it.each(CASES)("refuses $name and changes nothing", async (c) => {
     const path_ = c.file();
     const [outcome] = await ingestFiles(t.db, [path_], { waveLabel: LATEST, key: TEST_KEY, log: () => {}, ...c.options });
