@@ -177,6 +177,8 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
     staged.push({ file, sha256, stage, startedAt, bytes });
   }
 
+  // Reading is done (the progress bar's part); what follows runs in the database.
+  if (staged.length && !options.dryRun) log(`Checked; loading ${staged.length} file${staged.length === 1 ? "" : "s"} into the database…`);
   // One file per organisation × wave per run: if two files hold the same organisation, neither loads.
   const filesOf = new Map<string, string[]>();
   for (const s of staged) for (const org of s.stage.organisations.keys()) filesOf.set(org, [...(filesOf.get(org) ?? []), s.file]);

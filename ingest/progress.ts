@@ -23,7 +23,8 @@ export function formatProgress(p: Progress, width = 24): string {
   const filled = Math.round(share * width);
   const seconds = p.elapsedMs / 1000;
   const rate = seconds > 0 ? Math.round(p.rows / seconds) : 0;
-  const eta = share > 0 && share < 1 ? duration((seconds / share) * (1 - share)) : "–";
+  // Too early for a rate, the ETA would be noise.
+  const eta = share > 0 && share < 1 && seconds >= 1 ? duration((seconds / share) * (1 - share)) : "–";
   const mb = (b: number) => (b / 1024 ** 2).toFixed(1);
   return (
     `${path.basename(p.file)} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${Math.floor(share * 100)}% ` +
