@@ -132,9 +132,9 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
     const startedAt = Date.now();
     const bytes = statSync(file).size;
     const limits = options.limits ?? DEFAULT_LIMITS;
+    let sha256 = "";
     const done = (status: FileOutcome["status"], message: string, problems: Problem[] = [], problemCount = problems.length, reported = false) =>
       finish({ file, sha256, status, message, problems, problemCount, rows: 0, ratings: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000, bytes, format: "", layout: null }, reported);
-    let sha256 = "";
     if (bytes > limits.maxFileBytes) {
       await done("rejected", "rejected", [{ file: path.basename(file), message: `is ${megabytes(bytes)}; the limit is ${megabytes(limits.maxFileBytes)} (INGEST_MAX_FILE_MB or --max-file-mb): split the export by organisation, or raise the limit` }]);
       continue;
@@ -164,11 +164,6 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
       maxRows: limits.maxRows,
       onProgress: options.onProgress && ((p) => options.onProgress!({ file, ...p })),
     });
-    if (stage.rows > limits.maxRows) {
-      // Readers stop at the limit; this catches any that do not.
-      stage.problemCount++;
-      stage.problems.push({ file: path.basename(file), message: `has more than ${limits.maxRows.toLocaleString("en-GB")} rows; the limit is ${limits.maxRows.toLocaleString("en-GB")} (INGEST_MAX_ROWS or --max-rows)` });
-    }
     if (stage.problemCount > 0) {
       await finish({ ...rejected({ file, sha256, stage, startedAt, bytes }, stage.problems), problemCount: stage.problemCount }, true);
       await dropStage(session, stage);

@@ -70,11 +70,7 @@ export default function IngestHistoryPage() {
       {history.batches.length ? (
         <DataTable
           id="batches"
-          caption={
-            history.batchCount > history.batches.length
-              ? `The latest ${formatCount(history.batches.length)} of ${formatCount(history.batchCount)} loaded files`
-              : `${formatCount(history.batchCount)} loaded file${history.batchCount === 1 ? "" : "s"}`
-          }
+          caption={countCaption(history.batches.length, history.batchCount, "loaded")}
           rowHeader="File"
           className="app-table--history"
           columns={[
@@ -121,11 +117,7 @@ export default function IngestHistoryPage() {
       {history.attempts.length ? (
         <DataTable
           id="attempts"
-          caption={
-            history.attemptCount > history.attempts.length
-              ? `The latest ${formatCount(history.attempts.length)} of ${formatCount(history.attemptCount)} rejected files`
-              : `${formatCount(history.attemptCount)} rejected file${history.attemptCount === 1 ? "" : "s"}`
-          }
+          caption={countCaption(history.attempts.length, history.attemptCount, "rejected")}
           rowHeader="File"
           className="app-table--history"
           columns={[
@@ -163,4 +155,11 @@ export default function IngestHistoryPage() {
       )}
     </>
   );
+}
+
+/** "12 loaded files", or "The latest 100 of 120 loaded files" when the list is cut short. */
+function countCaption(shown: number, total: number, kind: string): string {
+  return total > shown
+    ? `The latest ${formatCount(shown)} of ${formatCount(total)} ${kind} files`
+    : `${formatCount(total)} ${kind} file${total === 1 ? "" : "s"}`;
 }

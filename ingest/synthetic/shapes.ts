@@ -163,6 +163,11 @@ export function toArrow(table: { header: string[]; rows: string[][] }, ipc: "fil
   return tableToIPC(new Table(columns), ipc);
 }
 
+/** A generated export as plain layout-v1 text (long, UTF-8, comma, LF): what the fixtures and demo load. */
+export function plainCsv(exp: GeneratedExport): string {
+  return toDelimited(shapeRows(exp, PLAIN_SHAPE, { capabilityCodes: [], staffGroups: [] }), ",", false);
+}
+
 /** The file's bytes and extension for a generated export in a shape. */
 export function shapeFile(exp: GeneratedExport, shape: ExportShape, ctx: ShapeContext): { extension: string; bytes: Uint8Array } {
   const table = shapeRows(exp, shape, ctx);

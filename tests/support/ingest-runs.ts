@@ -9,7 +9,7 @@ import { expect } from "vitest";
 import { queryGaps } from "../../db/analytics/gaps";
 import { NATIONAL } from "../../db/analytics/scope";
 import type { Sql } from "../../db/client";
-import { exportToCsv } from "../../ingest/synthetic/csv";
+import { plainCsv } from "../../ingest/synthetic/shapes";
 import { generateExportRows, type SyntheticWave } from "../../ingest/synthetic/generate";
 import { loadSyntheticInputs } from "../../ingest/synthetic/inputs";
 import { directCells } from "./direct";
@@ -28,7 +28,7 @@ export function writeExport(dir: string, organisation: string, wave: SyntheticWa
     }),
   ];
   const file = path.join(dir, `${organisation}.csv`);
-  writeFileSync(file, exportToCsv(exp));
+  writeFileSync(file, plainCsv(exp));
   return { file, rows: exp.rows.length };
 }
 

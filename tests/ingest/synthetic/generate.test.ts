@@ -5,7 +5,7 @@ import {
   allocateRespondents, defaultWaves, DEMO_OPTIONS, generateExports, selectOrganisations,
   type GeneratedExport, type GenerateOptions, type LongRow, type SyntheticCapability, type SyntheticInputs, type SyntheticOrganisation,
 } from "../../../ingest/synthetic/generate";
-import { csvField, exportToCsv, toCsvLines } from "../../../ingest/synthetic/csv";
+import { plainCsv, toDelimited } from "../../../ingest/synthetic/shapes";
 import { loadSyntheticInputs } from "../../../ingest/synthetic/inputs";
 import { createRng } from "../../../ingest/synthetic/random";
 
@@ -38,7 +38,7 @@ const INPUTS: SyntheticInputs = {
 const WAVES = defaultWaves(2);
 const OPTS: GenerateOptions = { seed: 42, trusts: 12, respondentsPerWave: 6000, waves: WAVES, inputs: INPUTS };
 const EXPORTS = generateExports(OPTS);
-const allCsv = (exps: GeneratedExport[]) => exps.map((e) => `${e.fileName}\n${exportToCsv(e)}`).join("");
+const allCsv = (exps: GeneratedExport[]) => exps.map((e) => `${e.fileName}\n${plainCsv(e)}`).join("");
 
 // ---- helpers: decode the per-trust label styles back to codes ----
 const ARCH: Record<string, string> = {};
@@ -113,7 +113,7 @@ describe("generateExports", () => {
 
   it("writes CSV that parses back to the same rows, with a band column only when the trust exports bands", () => {
     for (const e of EXPORTS.slice(0, 6)) {
-      const parsed = parse(exportToCsv(e), { columns: true }) as Record<string, string>[];
+      const parsed = parse(plainCsv(e), { columns: true }) as Record<string, string>[];
       expect(Object.keys(parsed[0]!)).toEqual(
         ["respondent_id", "organisation_code", "staff_group", "archetype", "assessed_on", "capability_code", "rating", ...(e.hasBand ? ["band"] : [])]);
       expect(parsed).toEqual(e.rows.map((r) => ({ ...r, rating: String(r.rating) })));
@@ -264,11 +264,13 @@ describe("helpers", () => {
   });
 
   it("quotes CSV fields only when needed", () => {
-    expect(csvField("Band 5")).toBe("Band 5");
-    expect(csvField("a,b")).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(toDelimited({ header: ["a"], rows: [["Band 5"], ["a,b"], ['say "hi"'], [" edge"]] }, ",", false)).toBe(
+      'a\nBand 5\n"a,b"\n"say ""hi"""\n" edge"\n',
+    );
     const row: LongRow = { respondent_id: "X1", organisation_code: "R1", staff_group: "S", archetype: "U", assessed_on: "2025-10-01", capability_code: "1-01", rating: 3 };
-    expect(toCsvLines([row])).toEqual(["respondent_id,organisation_code,staff_group,archetype,assessed_on,capability_code,rating", "X1,R1,S,U,2025-10-01,1-01,3"]);
+    expect(plainCsv({ organisationCode: "R1", waveLabel: "w", fileName: "R1.csv", hasBand: false, rows: [row] })).toBe(
+      "respondent_id,organisation_code,staff_group,archetype,assessed_on,capability_code,rating\nX1,R1,S,U,2025-10-01,1-01,3\n",
+    );
   });
 });
 
