@@ -128,7 +128,7 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
     options.onOutcome?.(o);
   };
   const staged: Staged[] = [];
-  for (const [i, file] of files.entries()) {
+  for (const file of files) {
     const startedAt = Date.now();
     const bytes = statSync(file).size;
     const limits = options.limits ?? DEFAULT_LIMITS;
@@ -155,7 +155,7 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
       await done("rejected", "rejected", [{ file: path.basename(file), message: error.message }]);
       continue;
     }
-    const stage = await stageFile(session, file, `ingest_stage_${i}`, vocab, options.key, {
+    const stage = await stageFile(session, file, vocab, options.key, {
       today: options.today,
       onProblem: options.onProblem,
       profile: options.profile ?? NO_PROFILE,
@@ -166,7 +166,7 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
     });
     if (stage.problemCount > 0) {
       await finish({ ...rejected({ file, sha256, stage, startedAt, bytes }, stage.problems), problemCount: stage.problemCount }, true);
-      await dropStage(session, stage);
+      dropStage(stage);
       continue;
     }
     staged.push({ file, sha256, stage, startedAt, bytes });
@@ -189,7 +189,7 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
       : options.dryRun
         ? validated(s)
         : await loadOne(session, s, options, vocab.frameworkId, isSynthetic(s.file));
-    await dropStage(session, s.stage);
+    dropStage(s.stage);
     await finish(outcome);
   }
   // Report in the order the files were given.
@@ -221,7 +221,7 @@ function rejected(s: Staged, problems: Problem[]): FileOutcome {
     problems,
     problemCount: problems.length,
     rows: s.stage.rows,
-    ratings: s.stage.ratings,
+    ratings: s.stage.ratingCount,
     respondents: 0,
     organisations: [...s.stage.organisations.keys()],
     seconds: (Date.now() - s.startedAt) / 1000,

@@ -1,11 +1,13 @@
 // Moves one staged, valid file into the assessment tables in a single transaction: the file's
-// submissions replace the current ones of each organisation × wave it holds, then the rollups of
-// exactly those organisations are rebuilt. Either all of it commits or none of it does.
+// submissions replace the current ones of each organisation × wave it holds, its scratch files are
+// copied straight into respondents, ratings and rollups (COPY, no intermediate table), and the
+// wave's dates follow. Either all of it commits or none of it does.
 import path from "node:path";
 import type { Sql } from "../db/client";
 import { InputError, type Problem } from "../db/problems";
 import { deleteRollups, insertRollups } from "./rollups";
-import type { StagedFile } from "./stage";
+import { capabilityOf, ratingOf, RatingSpill } from "./spill";
+import { RESPONDENT_SPILL_COLUMNS, ROLLUP_SPILL_COLUMNS, type StagedFile } from "./stage";
 import { createWave, findWave, organisationsNotInWave, refreshWave } from "./waves";
 
 /** Serialises loads into one wave across processes (PostgreSQL); PGlite has one writer anyway. */
@@ -58,7 +60,7 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
   if (again) return { kind: "already-loaded", message: again };
 
   let wave = await findWave(tx, req.waveLabel);
-  const waveId = wave ? wave.id : await createWave(tx, req.waveLabel, req.frameworkId, staged.respondentsTable);
+  const waveId = wave ? wave.id : await createWave(tx, req.waveLabel, req.frameworkId, staged.dates);
   wave ??= await findWave(tx, req.waveLabel);
   if (wave!.status !== "open") {
     throw new InputError(
@@ -71,7 +73,7 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
   const [{ id: batchId }] = await tx.query<{ id: number }>(
     `insert into batches (file_name, sha256, wave_id, rows, ratings, respondents, layout, source_format, profile, synthetic, seconds)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0) returning id`,
-    [file, req.sha256, waveId, staged.rows, staged.ratings, respondents, staged.layout, staged.format, req.profile, req.synthetic],
+    [file, req.sha256, waveId, staged.rows, staged.ratingCount, respondents, staged.layout, staged.format, req.profile, req.synthetic],
   );
   const replaced = await tx.query<{ id: number }>(
     `update submissions set status = 'superseded', superseded_by_batch_id = $1, ended_at = now()
@@ -80,53 +82,88 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
   );
   await deleteSubmissionData(tx, replaced.map((r) => r.id));
   const counts = organisations.map((o) => staged.organisations.get(o)!);
-  await tx.query(
+  const submissions = await tx.query<{ id: number; organisation_code: string }>(
     `insert into submissions (batch_id, wave_id, organisation_code, rows, respondents)
-     select $1, $2, o.code, o.rows, o.respondents from unnest($3::text[], $4::int[], $5::int[]) as o(code, rows, respondents)`,
+     select $1, $2, o.code, o.rows, o.respondents from unnest($3::text[], $4::int[], $5::int[]) as o(code, rows, respondents)
+     returning id, organisation_code`,
     [batchId, waveId, organisations, counts.map((c) => c.rows), counts.map((c) => c.respondents)],
   );
-  // Month precision only: an exact assessment date helps re-identify a person.
-  await tx.query(
-    `insert into respondents (submission_id, wave_id, organisation_code, pseudonym, staff_group_code,
-                              archetype_code, band_code, assessed_month)
-     select sub.id, $2, s.organisation_code, s.pseudonym, s.staff_group_code, s.archetype_code, s.band_code,
-            date_trunc('month', s.assessed_on)::date
-     from ${staged.respondentsTable} s join submissions sub on sub.batch_id = $1 and sub.organisation_code = s.organisation_code`,
-    [batchId, waveId],
+  // Respondent ids come from the table's own sequence, so concurrent loads never collide; the
+  // file's respondent numbers map to them when the ratings are copied.
+  const [{ ids }] = await tx.query<{ ids: number[] }>(
+    "select coalesce(array_agg(nextval(pg_get_serial_sequence('respondents', 'id'))::int), '{}') as ids from generate_series(1, $1)",
+    [respondents],
   );
-  // The file's own respondent numbers → the ids just given, so ratings join on integers.
-  await tx.query(
-    `update ${staged.respondentsTable} s set respondent_id = r.id
-     from respondents r where r.wave_id = $1 and r.pseudonym = s.pseudonym`,
-    [waveId],
+  const idOf = Int32Array.from(ids);
+  const submissionOf = new Map(submissions.map((s) => [s.organisation_code, s.id]));
+  await tx.copyCsv(
+    "respondents",
+    ["id", "submission_id", "wave_id", ...RESPONDENT_SPILL_COLUMNS],
+    respondentRows(staged, idOf, submissionOf, waveId),
   );
-  await tx.query(
-    `insert into ratings (respondent_id, capability_id, rating)
-     select r.respondent_id, s.capability_id, s.rating
-     from ${staged.table} s join ${staged.respondentsTable} r on r.seq = s.respondent`,
-  );
+  await tx.copyBinary("ratings", ["respondent_id", "capability_id", "rating"], ratingTuples(staged.ratings, idOf));
   await deleteRollups(tx, waveId, organisations);
-  if (staged.rollupsTable) {
-    await tx.query(
-      `insert into rollups (wave_id, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key,
-                            respondents, required, met, sum_r2, sum_u2, sum_ru)
-       select $1, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key,
-              respondents, required, met, sum_r2, sum_u2, sum_ru
-       from ${staged.rollupsTable}`,
-      [waveId],
-    );
+  if (staged.rollupLines) {
+    await tx.copyCsv("rollups", ["wave_id", ...ROLLUP_SPILL_COLUMNS], prefixed(staged.rollupLines.lines(), `${waveId},`));
   } else {
     await insertRollups(
       tx,
       waveId,
-      `(select r.organisation_code, r.staff_group_code, r.archetype_code, r.band_code, r.pseudonym, s.capability_id, s.rating
-        from ${staged.table} s join ${staged.respondentsTable} r on r.seq = s.respondent)`,
+      `(select r.organisation_code, r.staff_group_code, r.archetype_code, r.band_code, r.pseudonym, t.capability_id, t.rating
+        from ratings t join respondents r on r.id = t.respondent_id
+        where r.submission_id in (${submissions.map((s) => Number(s.id)).join(", ")}))`,
     );
   }
-  await refreshWave(tx, waveId, staged.respondentsTable);
+  await refreshWave(tx, waveId, staged.dates);
   await checkOrganisationsOpen(tx, waveId, req.waveLabel, staged, file);
   await tx.query("update batches set seconds = $2 where id = $1", [batchId, (Date.now() - req.startedAt) / 1000]);
   return { kind: "loaded", batchId, rows: staged.rows, respondents, organisations, replaced: replaced.length };
+}
+
+/** The staged respondents as CSV lines for COPY into respondents, with their new ids and submissions. */
+function* respondentRows(staged: StagedFile, idOf: Int32Array, submissionOf: Map<string, number>, waveId: number): Generator<string> {
+  let text = "";
+  let i = 0;
+  for (const line of staged.respondentLines.lines()) {
+    const organisation = line.slice(0, line.indexOf(","));
+    text += `${idOf[i++]},${submissionOf.get(organisation)},${waveId},${line}\n`;
+    if (text.length >= 1 << 16) {
+      yield text;
+      text = "";
+    }
+  }
+  if (text) yield text;
+}
+
+/** The staged ratings as binary COPY tuples for ratings (respondent_id, capability_id, rating). */
+function* ratingTuples(spill: RatingSpill, idOf: Int32Array): Generator<Uint8Array> {
+  for (const block of spill.blocks()) {
+    const out = Buffer.allocUnsafe((block.length / RatingSpill.FIELDS) * 24);
+    let o = 0;
+    for (let i = 0; i < block.length; i += 3) {
+      o = out.writeInt16BE(3, o);
+      o = out.writeInt32BE(4, o);
+      o = out.writeInt32BE(idOf[block[i + 1] - 1], o);
+      o = out.writeInt32BE(4, o);
+      o = out.writeInt32BE(capabilityOf(block[i + 2]), o);
+      o = out.writeInt32BE(2, o);
+      o = out.writeInt16BE(ratingOf(block[i + 2]), o);
+    }
+    yield out;
+  }
+}
+
+/** Lines with a prefix and a line end, in COPY-sized chunks. */
+function* prefixed(lines: Iterable<string>, prefix: string): Generator<string> {
+  let text = "";
+  for (const line of lines) {
+    text += `${prefix}${line}\n`;
+    if (text.length >= 1 << 16) {
+      yield text;
+      text = "";
+    }
+  }
+  if (text) yield text;
 }
 
 /** Deletes the ratings and respondents of submissions (ratings first: they carry no foreign key). */

@@ -1,8 +1,9 @@
 // Stage one file: read it in whatever layout and encoding it comes, check each row, pseudonymise
-// respondent ids, and COPY the clean ratings into session temp tables — ratings as four integers,
-// respondents once each — with the file's rollups built on the way (ingest/rollup-builder.ts).
-// Memory holds one entry per respondent, never the ratings. Nothing here touches the assessment
-// tables. See docs/decisions/ for why the work is split this way.
+// respondent ids, and write the clean rows to scratch files (ingest/spill.ts) — ratings as fixed
+// records, respondents once each, and the file's rollups, built on the way
+// (ingest/rollup-builder.ts). Memory holds one entry per respondent of the file, never the ratings,
+// and nothing here writes to the database: the load copies the scratch files straight into the
+// assessment tables (decision 013).
 import path from "node:path";
 import type { Session } from "../db/client";
 import type { Problem } from "../db/problems";
@@ -12,26 +13,32 @@ import { RollupBuilder } from "./rollup-builder";
 import type { Profile } from "./profile";
 import { pseudonymise } from "./pseudonym";
 import { type CsvRecord, describeFormat, openTable, SourceError } from "./read";
-import { type Respondent, type RowContext, validateCapability, validateRating, validateRespondent } from "./validate";
+import { capabilityOf, RatingSpill, Spill } from "./spill";
+import { type Respondent, validateCapability, validateRating, validateRespondent } from "./validate";
 import type { Vocabulary } from "./vocabulary";
+import { type WaveDates } from "./waves";
 
 /** Problems kept in full; beyond this only counted. */
 export const PROBLEM_LIMIT = 20;
-const CHUNK_CHARS = 1 << 16;
 
 export interface StagedFile {
   file: string;
-  /** Temp table of ratings: row_no, respondent (a number local to the file), capability_id, rating. */
-  table: string;
-  /** Temp table of the file's respondents, one row each (see RESPONDENT_STAGE_COLUMNS). */
-  respondentsTable: string;
-  /** Temp table of the file's rollups; null when they must be built in SQL at load (respondents' rows not together). */
-  rollupsTable: string | null;
+  /** Every valid rating of the file: row, respondent (its number in the file, from 1), capability, rating. */
+  ratings: RatingSpill;
+  /**
+   * The file's respondents in number order, a CSV line each (RESPONDENT_SPILL_COLUMNS): line i is
+   * respondent i + 1. Written only for a file without problems.
+   */
+  respondentLines: Spill;
+  /** The file's rollups as CSV lines (ROLLUP_SPILL_COLUMNS); null when they must be built in SQL at load (respondents' rows not together, or too many cells). */
+  rollupLines: Spill | null;
+  /** Assessment dates of the file's respondents, for the wave's window and reference date. */
+  dates: WaveDates;
   respondents: number;
   /** Data rows read (records, not counting the header). */
   rows: number;
   /** Ratings staged: one per row in the long layout, one per answered capability in the wide. */
-  ratings: number;
+  ratingCount: number;
   problems: Problem[];
   problemCount: number;
   /** Per organisation in the file: its first row (for messages), rating and respondent counts. */
@@ -53,21 +60,25 @@ export interface StageOptions {
   onProgress?: (progress: { bytes: number; size: number; rows: number }) => void;
 }
 
-export const STAGE_COLUMNS = ["row_no", "respondent", "capability_id", "rating"];
-export const RESPONDENT_STAGE_COLUMNS = ["seq", "organisation_code", "pseudonym", "staff_group_code", "archetype_code", "band_code", "assessed_on", "first_row"];
-const ROLLUP_STAGE_COLUMNS = ["organisation_code", "staff_group_code", "archetype_code", "band_code", "grain", "grain_key", "respondents", "required", "met", "sum_r2", "sum_u2", "sum_ru"];
+export const RESPONDENT_SPILL_COLUMNS = ["organisation_code", "pseudonym", "staff_group_code", "archetype_code", "band_code", "assessed_month"];
+export const ROLLUP_SPILL_COLUMNS = ["organisation_code", "staff_group_code", "archetype_code", "band_code", "grain", "grain_key", "respondents", "required", "met", "sum_r2", "sum_u2", "sum_ru"];
 
-/** Drops a file's temp tables. */
-export async function dropStage(session: Session, staged: Pick<StagedFile, "table" | "respondentsTable">): Promise<void> {
-  await session.exec(`drop table if exists ${staged.table}; drop table if exists ${staged.respondentsTable}; drop table if exists ${staged.table}_rollups`);
+/** Frees a staged file's scratch files. */
+export function dropStage(staged: StagedFile): void {
+  staged.ratings.close();
+  staged.respondentLines.close();
+  staged.rollupLines?.close();
 }
 
 const RESPONDENT_COLUMNS = ["respondent_id", "organisation_code", "staff_group", "archetype", "assessed_on", "band"] as const;
 
+/**
+ * Reads and checks one file. `session` is used only when a respondent's rows are scattered
+ * through a long file: repeated ratings are then found set-wise in a temp table.
+ */
 export async function stageFile(
   session: Session,
   file: string,
-  table: string,
   vocab: Vocabulary,
   key: Buffer,
   options: StageOptions,
@@ -76,8 +87,9 @@ export async function stageFile(
   const name = path.basename(file);
   const { profile } = options;
   const staged: StagedFile = {
-    file, table, respondentsTable: `${table}_respondents`, rollupsTable: null, respondents: 0,
-    rows: 0, ratings: 0, problems: [], problemCount: 0, organisations: new Map(), layout: null, format: "",
+    file, ratings: new RatingSpill(), respondentLines: new Spill("respondents"), rollupLines: null,
+    dates: { months: new Map(), first: null, last: null }, respondents: 0,
+    rows: 0, ratingCount: 0, problems: [], problemCount: 0, organisations: new Map(), layout: null, format: "",
   };
   // The first PROBLEM_LIMIT problems are kept for the message; every one goes to onProblem (--report).
   const report = (found: Problem[], total = found.length) => {
@@ -88,21 +100,7 @@ export async function stageFile(
     }
   };
 
-  // Codes and pseudonyms compare byte-wise ("C"): locale-aware comparison only slows the set-wise checks.
-  await dropStage(session, staged);
-  await session.exec(`
-    create temp table ${table} (row_no integer not null, respondent integer not null, capability_id integer not null, rating smallint not null);
-    create temp table ${staged.respondentsTable} (
-      seq integer not null, organisation_code text collate "C" not null, pseudonym text collate "C" not null,
-      staff_group_code text collate "C" not null, archetype_code text collate "C" not null, band_code text collate "C",
-      assessed_on date not null, first_row integer not null, respondent_id integer
-    );
-    create temp table ${table}_rollups (
-      organisation_code text not null, staff_group_code text not null, archetype_code text not null, band_code text,
-      grain text not null, grain_key text not null, respondents integer not null, required integer not null, met integer not null,
-      sum_r2 bigint not null, sum_u2 bigint not null, sum_ru bigint not null
-    )`);
-
+  let together = true;
   try {
     const source = await openTable(file, { format: options.format, maxRows: options.maxRows });
     staged.format = describeFormat(source.format);
@@ -124,17 +122,18 @@ export async function stageFile(
       return staged;
     }
     staged.layout = header.plan.layout;
-    const rows = stageRows(header.plan, firstRows, source.records, { name, vocab, profile, key, today, staged, report, onProgress: () => options.onProgress?.({ bytes: source.bytesRead(), size: source.size, rows: staged.rows }) });
-    await session.copyCsv(table, STAGE_COLUMNS, rows.chunks);
+    const rows = stageRows(header.plan, firstRows, { name, vocab, profile, key, today, staged, report, onProgress: () => options.onProgress?.({ bytes: source.bytesRead(), size: source.size, rows: staged.rows }) });
+    await rows.read(source.records);
+    together = rows.together;
     // Personal data heads the list, whatever else is wrong: it is the first thing to fix.
     const personal = rows.personalData();
     report(personal);
     staged.problems = [...personal, ...staged.problems.filter((p) => !personal.includes(p))].slice(0, PROBLEM_LIMIT);
     if (staged.problemCount === 0) {
-      await session.copyCsv(staged.respondentsTable, RESPONDENT_STAGE_COLUMNS, inChunks(rows.respondentLines()));
+      rows.writeRespondents(staged.respondentLines);
       if (rows.rollups) {
-        await session.copyCsv(`${table}_rollups`, ROLLUP_STAGE_COLUMNS, inChunks(rollupLines(rows.rollups)));
-        staged.rollupsTable = `${table}_rollups`;
+        staged.rollupLines = new Spill("rollups");
+        writeRollupLines(rows.rollups, staged.rollupLines);
       }
     }
   } catch (error) {
@@ -144,34 +143,28 @@ export async function stageFile(
   }
 
   if (staged.problemCount === 0 && staged.rows === 0) report([{ file: name, message: "the file has a header but no data rows" }]);
-  else if (staged.problemCount === 0 && staged.ratings === 0) {
+  else if (staged.problemCount === 0 && staged.ratingCount === 0) {
     report([{ file: name, message: "the file has no ratings: every capability cell is empty" }]);
   }
-  if (staged.layout && !staged.rollupsTable && staged.ratings > 0) {
+  if (staged.layout && !together && staged.ratingCount > 0) {
     // Respondents' rows were not together, so repeated ratings were not caught on the way.
-    const duplicates = await duplicateRatings(session, table, name, options.onProblem ? 1_000_000 : PROBLEM_LIMIT);
+    const duplicates = await duplicateRatings(session, staged.ratings, vocab, name, options.onProblem ? 1_000_000 : PROBLEM_LIMIT);
     report(duplicates.problems, duplicates.total);
   }
   return staged;
 }
 
-/** Lines grouped into COPY-sized chunks. */
-async function* inChunks(lines: Iterable<string>): AsyncGenerator<string> {
-  let chunk = "";
-  for (const line of lines) {
-    chunk += line;
-    if (chunk.length >= CHUNK_CHARS) {
-      yield chunk;
-      chunk = "";
+/** Rollup rows as CSV lines, a block of lines per write. */
+function writeRollupLines(builder: RollupBuilder, spill: Spill): void {
+  let text = "";
+  for (const r of builder.rows()) {
+    text += `${r.organisationCode},${r.staffGroupCode},${r.archetypeCode},${r.bandCode ?? ""},${r.grain},${csvText(r.grainKey)},${r.respondents},${r.required},${r.met},${r.sumR2},${r.sumU2},${r.sumRu}\n`;
+    if (text.length >= 1 << 16) {
+      spill.appendText(text);
+      text = "";
     }
   }
-  if (chunk) yield chunk;
-}
-
-function* rollupLines(builder: RollupBuilder): Generator<string> {
-  for (const r of builder.rows()) {
-    yield `${r.organisationCode},${r.staffGroupCode},${r.archetypeCode},${r.bandCode ?? ""},${r.grain},${csvText(r.grainKey)},${r.respondents},${r.required},${r.met},${r.sumR2},${r.sumU2},${r.sumRu}\n`;
-  }
+  spill.appendText(text);
 }
 
 /** A CSV field for COPY: quoted, so an empty grain key stays an empty string rather than null. */
@@ -205,12 +198,12 @@ const ATTRIBUTES = [
 ] as const;
 
 /**
- * The staged ratings as CSV chunks for COPY, checked on the way; then the respondents and
- * rollups, and the personal-data screen of every column that is not a rating. Rows with problems
- * are reported and not copied; valid rows are copied even in a rejected file, so that the report
- * is complete (repeated ratings are found among them).
+ * Reads the rows, checking each and writing its ratings to the staged file's spill; then the
+ * respondents and rollups, and the personal-data screen of every column that is not a rating.
+ * Rows with problems are reported and not kept; valid rows are kept even in a rejected file, so
+ * that the report is complete (repeated ratings are found among them).
  */
-function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], more: AsyncGenerator<CsvRecord[]>, ctx: RowsContext) {
+function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
   const { name, vocab, profile, key, staged, report } = ctx;
   const screens = new Map<number, { name: string; screen: ColumnScreen; ignored: boolean }>();
   for (const column of RESPONDENT_COLUMNS) {
@@ -284,8 +277,8 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], more: AsyncGenerato
   let row = 0;
   let problems: Problem[] = [];
   let respondent: StagedRespondent | null = null;
-  let lines = "";
-  let count = 0;
+  // The row's valid ratings (capability, rating pairs), kept once the whole row is known to be good.
+  const pending: number[] = [];
   const ratingOf = (raw: string) => {
     let rating = ratingMemo.get(raw);
     if (rating === undefined) {
@@ -312,12 +305,11 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], more: AsyncGenerato
       ratedInRun.set(capabilityId, row);
       rollups.rating(capabilityId, rating);
     }
-    lines += `${row},${respondent.seq},${capabilityId},${rating}\n`;
-    count++;
+    pending.push(capabilityId, rating);
   };
 
-  async function* chunks(): AsyncGenerator<string> {
-    let chunk = "";
+  const { ratings, dates } = staged;
+  async function read(more: AsyncGenerator<CsvRecord[]>): Promise<void> {
     for (let batch: CsvRecord[] | undefined = firstRows; batch; batch = (await more.next()).value || undefined) {
       for (const record of batch) {
         const cells = record.cells;
@@ -330,8 +322,7 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], more: AsyncGenerato
         for (let i = 0; i < ignoredScreens.length; i++) ignoredScreens[i].observe(cells[plan.ignored[i].index]);
         problems = respondentOf(cells, row);
         respondent = current as StagedRespondent | null;
-        lines = "";
-        count = 0;
+        pending.length = 0;
         if (long) {
           const raw = cells[plan.at.capability_code];
           let capabilityId = capabilityMemo.get(raw);
@@ -351,26 +342,35 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], more: AsyncGenerato
           report(problems);
           continue;
         }
-        if (!respondent || count === 0) continue;
+        if (!respondent || pending.length === 0) continue;
+        const count = pending.length / 2;
         staged.organisations.get(respondent.respondent.organisationCode)!.rows += count;
-        staged.ratings += count;
-        // Valid rows are copied even once the file is rejected, so repeated ratings are still found.
-        chunk += lines;
+        staged.ratingCount += count;
+        // Valid rows are kept even once the file is rejected, so repeated ratings are still found.
+        for (let k = 0; k < pending.length; k += 2) ratings.add(row, respondent.seq, pending[k], pending[k + 1]);
       }
       ctx.onProgress();
-      if (chunk.length >= CHUNK_CHARS) {
-        yield chunk;
-        chunk = "";
-      }
     }
-    if (chunk) yield chunk;
+    ratings.flush();
     staged.respondents = respondents.size;
   }
 
-  function* respondentLines(): Generator<string> {
-    for (const { seq, firstRow, respondent: r, pseudonym } of respondents.values()) {
-      yield `${seq},${r.organisationCode},${pseudonym},${r.staffGroupCode},${r.archetypeCode},${r.bandCode ?? ""},${r.assessedOn},${firstRow}\n`;
+  /** The respondents in number order (RESPONDENT_SPILL_COLUMNS), and their assessment months into the file's dates. */
+  function writeRespondents(spill: Spill): void {
+    let text = "";
+    for (const { respondent: r, pseudonym } of respondents.values()) {
+      // Month precision only: an exact assessment date helps re-identify a person.
+      const month = `${r.assessedOn.slice(0, 7)}-01`;
+      dates.months.set(month, (dates.months.get(month) ?? 0) + 1);
+      if (dates.first === null || r.assessedOn < dates.first) dates.first = r.assessedOn;
+      if (dates.last === null || r.assessedOn > dates.last) dates.last = r.assessedOn;
+      text += `${r.organisationCode},${pseudonym},${r.staffGroupCode},${r.archetypeCode},${r.bandCode ?? ""},${month}\n`;
+      if (text.length >= 1 << 16) {
+        spill.appendText(text);
+        text = "";
+      }
     }
+    spill.appendText(text);
   }
 
   const personalData = (): Problem[] =>
@@ -386,9 +386,13 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], more: AsyncGenerato
     });
 
   return {
-    chunks: chunks(),
-    respondentLines,
+    read,
+    writeRespondents,
     personalData,
+    /** Whether every respondent's rows came together (read after `read`). */
+    get together() {
+      return together;
+    },
     /** The rollups, when every respondent's ratings came together (read after chunks are drained). */
     get rollups() {
       return together && !rollups.overflowed ? rollups : null;
@@ -401,24 +405,54 @@ export function londonToday(now = new Date()): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(now);
 }
 
-/** Repeated ratings of a respondent and capability, found set-wise when rows were not together. */
+/**
+ * Repeated ratings of a respondent and capability, found set-wise when rows were not together:
+ * the staged ratings go into a session temp table for the query, and the table is dropped.
+ */
 async function duplicateRatings(
   session: Session,
-  table: string,
+  spill: RatingSpill,
+  vocab: Vocabulary,
   file: string,
   limit: number,
 ): Promise<{ problems: Problem[]; total: number }> {
-  const duplicates = await session.query<{ first_row: number; other_row: number; code: string; n: number }>(
-    `select min(s.row_no) as first_row, max(s.row_no) as other_row, c.code, count(*) over ()::int as n
-     from ${table} s join capabilities c on c.id = s.capability_id
-     group by s.respondent, c.code having count(*) > 1
-     order by 1 limit ${limit}`,
-  );
-  const problems: Problem[] = duplicates.map((d) => ({
-    file,
-    row: d.other_row,
-    column: "capability_code",
-    message: `the same respondent rates capability ${d.code} twice (rows ${d.first_row} and ${d.other_row}); expected one rating per respondent and capability`,
-  }));
-  return { problems, total: duplicates[0]?.n ?? 0 };
+  const table = "ingest_stage_duplicates";
+  await session.exec(`drop table if exists ${table}; create temp table ${table} (row_no integer not null, respondent integer not null, capability_id integer not null)`);
+  try {
+    await session.copyBinary(table, ["row_no", "respondent", "capability_id"], ratingRecords(spill));
+    const duplicates = await session.query<{ first_row: number; other_row: number; capability_id: number; n: number }>(
+      `select min(row_no) as first_row, max(row_no) as other_row, capability_id, count(*) over ()::int as n
+       from ${table} group by respondent, capability_id having count(*) > 1
+       order by 1 limit ${limit}`,
+    );
+    const codes = new Map(vocab.capabilityFacts.map((c) => [c.id, c.code]));
+    const problems: Problem[] = duplicates.map((d) => ({
+      file,
+      row: d.other_row,
+      column: "capability_code",
+      message: `the same respondent rates capability ${codes.get(d.capability_id)} twice (rows ${d.first_row} and ${d.other_row}); expected one rating per respondent and capability`,
+    }));
+    return { problems, total: duplicates[0]?.n ?? 0 };
+  } finally {
+    await session.exec(`drop table if exists ${table}`);
+  }
+}
+
+/** The staged ratings as binary COPY tuples of (row, respondent, capability id). */
+function* ratingRecords(spill: RatingSpill): Generator<Uint8Array> {
+  for (const block of spill.blocks()) {
+    const n = block.length / RatingSpill.FIELDS;
+    const out = Buffer.allocUnsafe(n * 26);
+    let o = 0;
+    for (let i = 0; i < block.length; i += 3) {
+      o = out.writeInt16BE(3, o);
+      o = out.writeInt32BE(4, o);
+      o = out.writeInt32BE(block[i], o);
+      o = out.writeInt32BE(4, o);
+      o = out.writeInt32BE(block[i + 1], o);
+      o = out.writeInt32BE(4, o);
+      o = out.writeInt32BE(capabilityOf(block[i + 2]), o);
+    }
+    yield out;
+  }
 }

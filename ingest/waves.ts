@@ -14,14 +14,34 @@ export function checkWaveLabel(label: string): void {
   }
 }
 
-/** Creates the wave for a first load, with its dates taken from the staged rows. */
-export async function createWave(tx: Sql, label: string, frameworkId: number, stageTable: string): Promise<number> {
+/** A file's assessment dates: respondents per assessment month (YYYY-MM-01), and the first and last day. */
+export interface WaveDates {
+  months: Map<string, number>;
+  first: string | null;
+  last: string | null;
+}
+
+/**
+ * The median month of respondents, as PostgreSQL's percentile_disc(0.5) picks it (what
+ * refreshWave computes over the whole wave): the first month by which half of them are counted.
+ */
+export function medianMonth(months: Map<string, number>): string | null {
+  const sorted = [...months].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const total = sorted.reduce((n, [, count]) => n + count, 0);
+  let seen = 0;
+  for (const [month, count] of sorted) {
+    seen += count;
+    if (seen >= total / 2) return month;
+  }
+  return null;
+}
+
+/** Creates the wave for a first load, with its dates taken from the file's respondents. */
+export async function createWave(tx: Sql, label: string, frameworkId: number, dates: WaveDates): Promise<number> {
   const [{ id }] = await tx.query<{ id: number }>(
     `insert into waves (label, framework_id, reference_date, window_start, window_end)
-     select $1, $2, percentile_disc(0.5) within group (order by date_trunc('month', assessed_on)::date),
-       min(assessed_on), max(assessed_on)
-     from ${stageTable} returning id`,
-    [label, frameworkId],
+     values ($1, $2, $3, $4, $5) returning id`,
+    [label, frameworkId, medianMonth(dates.months), dates.first, dates.last],
   );
   return id;
 }
@@ -31,12 +51,11 @@ export async function createWave(tx: Sql, label: string, frameworkId: number, st
  * reference date to the median assessment month of the wave's current respondents. The caller
  * then checks every organisation is open on that date (organisationsNotInWave).
  */
-export async function refreshWave(tx: Sql, waveId: number, stageTable?: string): Promise<void> {
-  if (stageTable) {
+export async function refreshWave(tx: Sql, waveId: number, dates?: WaveDates): Promise<void> {
+  if (dates?.first && dates.last) {
     await tx.query(
-      `update waves set window_start = least(window_start, s.lo), window_end = greatest(window_end, s.hi)
-       from (select min(assessed_on) as lo, max(assessed_on) as hi from ${stageTable}) s where id = $1`,
-      [waveId],
+      "update waves set window_start = least(window_start, $2::date), window_end = greatest(window_end, $3::date) where id = $1",
+      [waveId, dates.first, dates.last],
     );
   }
   await tx.query(

@@ -4,7 +4,6 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type Database, openDatabase, type Sql } from "../../db/client";
 import { fixtureDataDir, TARGETS } from "../support/databases";
@@ -65,24 +64,27 @@ describe.runIf(TARGETS.includes("postgres"))("concurrent ingests on postgres", (
     const dir = workDir();
     const ral = writeExport(dir, "RAL", NEW_WAVE, 1000, 2001);
     const rke = writeExport(dir, "RKE", NEW_WAVE, 1000, 2002);
-    const a = start(ral.file, NEW_WAVE.label, { DATABASE_URL: url, PGAPPNAME: "capgap-concurrent-a" });
-    const b = start(rke.file, NEW_WAVE.label, { DATABASE_URL: url, PGAPPNAME: "capgap-concurrent-b" });
-
-    // Both must be ingesting at one moment: staging, waiting for the wave's lock, or loading.
-    let together = false;
-    const deadline = Date.now() + 240_000;
-    while ((a.exitedAt === null || b.exitedAt === null) && Date.now() < deadline) {
-      const busy = new Set(
-        (await activeBackends(db, NEW_WAVE.label))
-          .filter((x) => /ingest_stage_/.test(x.query) || x.wave_lock || x.wave_lock_wait)
-          .map((x) => x.app),
-      );
-      if (busy.has("capgap-concurrent-a") && busy.has("capgap-concurrent-b")) together = true;
-      await sleep(20);
-    }
+    // Holding the new wave's lock until both wait for it makes them load at the same time, each
+    // having staged its file: the second must find the wave the first created and add to it.
+    let a!: Child;
+    let b!: Child;
+    await db.session((session) =>
+      session.transaction(async (tx) => {
+        await tx.query("select pg_advisory_xact_lock($1, hashtext($2))", [WAVE_LOCK_CLASS, NEW_WAVE.label]);
+        a = start(ral.file, NEW_WAVE.label, { DATABASE_URL: url, PGAPPNAME: "capgap-concurrent-a" });
+        b = start(rke.file, NEW_WAVE.label, { DATABASE_URL: url, PGAPPNAME: "capgap-concurrent-b" });
+        await waitFor(
+          "both ingests to have staged their files and to wait for the wave's lock",
+          async () => {
+            const waiting = (await activeBackends(db, NEW_WAVE.label)).filter((x) => x.wave_lock_wait && x.app.startsWith("capgap-concurrent-"));
+            return new Set(waiting.map((x) => x.app)).size === 2;
+          },
+          { children: [a, b] },
+        );
+      }),
+    );
     expect(await a.exit, a.output()).toBe(0);
     expect(await b.exit, b.output()).toBe(0);
-    expect(together, "the two ingests never ran at the same moment").toBe(true);
     expect(a.outcomes()).toMatchObject([{ name: "RAL.csv", status: "loaded", message: "loaded" }]);
     expect(b.outcomes()).toMatchObject([{ name: "RKE.csv", status: "loaded", message: "loaded" }]);
 

@@ -1,13 +1,14 @@
 // The ingest CLI killed with SIGKILL in the middle of a load, on both databases: every table must be
-// exactly as before, no staging table may survive, and the same command run again must load the file.
-// The moment of the kill is observed, never guessed from timing:
-// - PostgreSQL: the child's backend in pg_stat_activity (found by its application_name) running the
-//   staging COPY with rows already copied (pg_stat_progress_copy), or running the insert into ratings
-//   or rollups while holding the wave's advisory lock, i.e. inside the load transaction;
-// - PGlite (the database lives in the child): its files. The staging temp table's file growing means
-//   the staging COPY has written rows; the ratings table's file growing means the load transaction
-//   has inserted ratings (only a load inserts them, and PostgreSQL extends a table's file as it adds pages).
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+// exactly as before, no scratch file or staging table may survive, and the same command run again
+// must load the file. The moment of the kill is observed, never guessed from timing:
+// - while staging (both databases): the child's open, already unlinked scratch file of ratings
+//   (/proc/<pid>/fd) holding rows;
+// - inside the load transaction on PostgreSQL: the child's backend in pg_stat_activity (found by its
+//   application_name) running the COPY into ratings with rows already copied (pg_stat_progress_copy)
+//   while holding the wave's advisory lock;
+// - inside the load transaction on PGlite (the database lives in the child): the ratings table's file
+//   growing (only a load inserts ratings, and PostgreSQL extends a table's file as it adds pages).
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
@@ -28,7 +29,7 @@ import {
 import { createDatabase, dropDatabase } from "../support/postgres";
 
 const WAVE = FIXTURE_WAVES[1];
-/** ~87,000 rows: a second or more of staging COPY and of load transaction, even on a fast machine. */
+/** ~87,000 rows: a second or more of staging and of load transaction, even on a fast machine. */
 const RESPONDENTS = 1000;
 /** pg_control's DBState: a cluster that was not shut down cleanly and must be recovered. */
 const DB_IN_PRODUCTION = 6;
@@ -80,16 +81,24 @@ async function backendGone(db: Sql, pid: number) {
   await waitFor(`backend ${pid} to end`, async () => (await db.query("select 1 from pg_stat_activity where pid = $1", [pid])).length === 0);
 }
 
-/** The size of the PGlite folder's largest temp relation file (t<backend>_<filenode>, not its forks). */
-function tempRelationBytes(dataDir: string): number {
-  const base = path.join(dataDir, "pglite", "base");
+/** Bytes in the process's open scratch file of ratings (unlinked at creation, so only /proc shows it); 0 if none. */
+function ratingSpillBytes(pid: number): number {
   let largest = 0;
-  for (const db of readdirSync(base)) {
-    for (const f of readdirSync(path.join(base, db))) {
-      if (/^t\d+_\d+$/.test(f)) largest = Math.max(largest, statSync(path.join(base, db, f), { throwIfNoEntry: false })?.size ?? 0);
+  for (const fd of readdirSync(`/proc/${pid}/fd`, { withFileTypes: false })) {
+    try {
+      if (/\/capgap-ratings-\d+-\w+ \(deleted\)$/.test(readlinkSync(`/proc/${pid}/fd/${fd}`))) {
+        largest = Math.max(largest, statSync(`/proc/${pid}/fd/${fd}`).size);
+      }
+    } catch {
+      // The descriptor closed while we looked.
     }
   }
   return largest;
+}
+
+/** Scratch files a process of this pid left in the temp folder (none: each is unlinked as it is opened). */
+function scratchFilesOf(pid: number): string[] {
+  return readdirSync(os.tmpdir()).filter((f) => f.startsWith("capgap-") && f.includes(`-${pid}-`));
 }
 
 function controlState(dataDir: string): number {
@@ -113,21 +122,12 @@ describe.each(TARGETS)("ingest killed mid-load on %s", (target) => {
       expect(before.staging_tables).toBe(0);
       const lockFile = path.join(t.env.DATA_DIR ?? "", "pglite.lock");
 
-      // Kill 1: during the staging COPY.
-      let child: Child;
-      if (target === "postgres") {
-        const app = "capgap-crash-staging";
-        child = ingest({ ...t.env, PGAPPNAME: app });
-        const copying = await t.use((db) =>
-          waitFor("the staging COPY to have copied rows", () => backendOf(db, app, (b) => /^copy ingest_stage_/i.test(b.query) && (b.copied ?? 0) > 0), { children: [child] }),
-        );
-        await killHard(child);
-        await t.use((db) => backendGone(db, copying.pid));
-      } else {
-        child = ingest(t.env);
-        // 1 MiB of the stage table's pages: thousands of rows copied.
-        await waitFor("the staging temp table to hold rows", () => tempRelationBytes(t.env.DATA_DIR) >= 1 << 20, { children: [child] });
-        await killHard(child);
+      // Kill 1: while staging, with ratings already in the scratch file.
+      let child = ingest(t.env);
+      await waitFor("the scratch file to hold ratings", () => ratingSpillBytes(child.pid) > 0, { children: [child] });
+      await killHard(child);
+      expect(scratchFilesOf(child.pid)).toEqual([]);
+      if (target === "pglite") {
         expect(readFileSync(lockFile, "utf8").trim()).toBe(String(child.pid)); // left behind, holder dead
         expect(controlState(t.env.DATA_DIR)).toBe(DB_IN_PRODUCTION); // not shut down: the next open recovers
       }
@@ -139,7 +139,7 @@ describe.each(TARGETS)("ingest killed mid-load on %s", (target) => {
         const app = "capgap-crash-load";
         child = ingest({ ...t.env, PGAPPNAME: app });
         const loading = await t.use((db) =>
-          waitFor("the load transaction to insert ratings or rollups", () => backendOf(db, app, (b) => b.wave_lock && /^\s*insert into (ratings|rollups)\b/i.test(b.query)), { children: [child] }),
+          waitFor("the load transaction to copy ratings", () => backendOf(db, app, (b) => b.wave_lock && /^\s*copy ratings\b/i.test(b.query) && (b.copied ?? 0) > 0), { children: [child] }),
         );
         await killHard(child);
         await t.use((db) => backendGone(db, loading.pid));
@@ -153,6 +153,7 @@ describe.each(TARGETS)("ingest killed mid-load on %s", (target) => {
         expect(controlState(t.env.DATA_DIR)).toBe(DB_IN_PRODUCTION);
       }
       expect(child.outcomes()).toEqual([]); // no outcome was reached
+      expect(scratchFilesOf(child.pid)).toEqual([]);
       expect(await t.use(tableState)).toEqual(before);
 
       // The same command again: takes over the dead holder's lock (PGlite) and loads the file.
