@@ -27,6 +27,13 @@ export interface Sql {
   copyBinary(table: string, columns: string[], chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void>;
 }
 
+/**
+ * COPY data queued in this process before waiting for the socket to drain. Well above the
+ * stream's default: a load runs while the next file is read on the same thread (ingest/ingest.ts),
+ * and data already handed over keeps the server busy while reading holds the event loop.
+ */
+const COPY_BUFFER_BYTES = 16 << 20;
+
 /** The binary COPY header (signature, flags, header extension length) and trailer. */
 const BINARY_COPY_HEADER = Buffer.concat([Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"), Buffer.alloc(8)]);
 const BINARY_COPY_TRAILER = Buffer.from([0xff, 0xff]);
@@ -40,6 +47,8 @@ export interface Database extends Session {
   readonly orm: Orm;
   /** Where the data live, for messages: a redacted URL or the PGlite folder. */
   readonly location: string;
+  /** PostgreSQL only: the connection string, for another thread's own connection. Never log it. */
+  readonly url?: string;
   session<T>(fn: (session: Session) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   /** PGlite only: the whole data folder as a gzipped tarball (test fixtures, backups). */
@@ -116,7 +125,7 @@ async function openPostgres(url: string): Promise<Database> {
         .unsafe(`copy ${table} (${columns.join(", ")}) from stdin with (format csv)`)
         .writable();
       for await (const chunk of chunks) {
-        if (!writable.write(chunk)) await once(writable, "drain");
+        if (!writable.write(chunk) && writable.writableLength > COPY_BUFFER_BYTES) await once(writable, "drain");
       }
       writable.end();
       await once(writable, "finish");
@@ -127,7 +136,7 @@ async function openPostgres(url: string): Promise<Database> {
         .writable();
       writable.write(BINARY_COPY_HEADER);
       for await (const chunk of chunks) {
-        if (!writable.write(chunk)) await once(writable, "drain");
+        if (!writable.write(chunk) && writable.writableLength > COPY_BUFFER_BYTES) await once(writable, "drain");
       }
       writable.end(BINARY_COPY_TRAILER);
       await once(writable, "finish");
@@ -138,6 +147,7 @@ async function openPostgres(url: string): Promise<Database> {
     ...base,
     orm: drizzle({ client, schema }) as unknown as Orm,
     location: redactUrl(url),
+    url,
     async transaction(fn) {
       return (await client.begin((tx) => fn(wrap(tx)))) as never;
     },

@@ -1,16 +1,19 @@
-// The ingest of one run: read → validate → stage every file, refuse organisation × wave clashes
-// between files of the run, then load each valid file in its own transaction. Rejected attempts
-// are recorded in ingest_attempts only.
+// The ingest of one run: check each file's size and content hash, find which organisations each
+// holds (files of the run sharing one are all refused), then read → validate → stage each file and
+// load it in its own transaction — loading one file on a second connection while the next is read
+// (decision 013). Rejected attempts are recorded in ingest_attempts only.
 import { statSync } from "node:fs";
 import path from "node:path";
-import type { Database, Session } from "../db/client";
+import type { Database, Session, Sql } from "../db/client";
 import { BUNDLED_FRAMEWORK_VERSION } from "../db/framework";
 import { SetupError } from "../db/migrate";
 import { formatProblems, InputError, type Problem } from "../db/problems";
 import type { Layout } from "./layouts/header";
-import { alreadyLoaded, loadStaged } from "./load";
+import { alreadyLoaded } from "./load";
+import { type Loader, loaderOnSession, loaderOnWorker } from "./loader";
 import { NO_PROFILE, type Profile } from "./profile";
 import { hashFile } from "./read";
+import { clashes, organisationsIn } from "./prescan";
 import { dropStage, PROBLEM_LIMIT, type StagedFile, stageFile } from "./stage";
 import { loadVocabulary, type Vocabulary } from "./vocabulary";
 import { checkWaveLabel, findWave } from "./waves";
@@ -93,12 +96,15 @@ export async function ingestFiles(db: Database, files: string[], options: Ingest
   const isSynthetic = (file: string) =>
     typeof options.synthetic === "function" ? options.synthetic(file) : Boolean(options.synthetic);
 
+  return withSession(db, (session) => ingestInSession(db, session, files, { options, vocab, frameworkClash, isSynthetic, log }));
+}
+
+/** A session with memory for the set-wise checks and SQL rollups (halves their time on PGlite), handed back as it was. */
+function withSession<T>(db: Database, fn: (session: Session) => Promise<T>): Promise<T> {
   return db.session(async (session) => {
-    // The set-wise checks and rollups sort and hash a whole file: give them memory (halves the
-    // rollup time on PGlite), and hand the connection back as it was.
     await session.exec("set work_mem = '64MB'");
     try {
-      return await ingestInSession(session, files, { options, vocab, frameworkClash, isSynthetic, log });
+      return await fn(session);
     } finally {
       await session.exec("reset work_mem");
     }
@@ -115,26 +121,31 @@ interface Run {
   log: (line: string) => void;
 }
 
-async function ingestInSession(session: Session, files: string[], run: Run): Promise<FileOutcome[]> {
+async function ingestInSession(db: Database, session: Session, files: string[], run: Run): Promise<FileOutcome[]> {
   const { options, vocab, frameworkClash, isSynthetic, log } = run;
   const outcomes: FileOutcome[] = [];
   // Each file's outcome is recorded and printed as soon as it is known.
-  const finish = async (o: FileOutcome, problemsReported = false) => {
+  const finish = async (o: FileOutcome, sql: Sql, problemsReported = false) => {
     outcomes.push(o);
     if (!problemsReported) for (const p of o.problems) options.onProblem?.(p);
-    if (o.status === "rejected" && !options.dryRun) await recordAttempt(session, o, options.waveLabel);
+    if (o.status === "rejected" && !options.dryRun) await recordAttempt(sql, o, options.waveLabel);
     log(summaryLine(o));
     if (o.status === "rejected") log(formatProblems(o.problems, o.problemCount, PROBLEM_LIMIT));
     options.onOutcome?.(o);
   };
-  const staged: Staged[] = [];
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const profile = options.profile ?? NO_PROFILE;
+  const layout = options.layout === "arrow" ? null : options.layout;
+  const format = options.layout === "arrow" ? ("arrow" as const) : undefined;
+
+  // Checks that need no reading of rows: size, framework, content already loaded.
+  const candidates: Candidate[] = [];
   for (const file of files) {
     const startedAt = Date.now();
     const bytes = statSync(file).size;
-    const limits = options.limits ?? DEFAULT_LIMITS;
     let sha256 = "";
-    const done = (status: FileOutcome["status"], message: string, problems: Problem[] = [], problemCount = problems.length, reported = false) =>
-      finish({ file, sha256, status, message, problems, problemCount, rows: 0, ratings: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000, bytes, format: "", layout: null }, reported);
+    const done = (status: FileOutcome["status"], message: string, problems: Problem[] = []) =>
+      finish({ file, sha256, status, message, problems, problemCount: problems.length, rows: 0, ratings: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000, bytes, format: "", layout: null }, session);
     if (bytes > limits.maxFileBytes) {
       await done("rejected", "rejected", [{ file: path.basename(file), message: `is ${megabytes(bytes)}; the limit is ${megabytes(limits.maxFileBytes)} (INGEST_MAX_FILE_MB or --max-file-mb): split the export by organisation, or raise the limit` }]);
       continue;
@@ -155,48 +166,94 @@ async function ingestInSession(session: Session, files: string[], run: Run): Pro
       await done("rejected", "rejected", [{ file: path.basename(file), message: error.message }]);
       continue;
     }
-    const stage = await stageFile(session, file, vocab, options.key, {
-      today: options.today,
-      onProblem: options.onProblem,
-      profile: options.profile ?? NO_PROFILE,
-      layout: options.layout === "arrow" ? null : options.layout,
-      format: options.layout === "arrow" ? "arrow" : undefined,
-      maxRows: limits.maxRows,
-      onProgress: options.onProgress && ((p) => options.onProgress!({ file, ...p })),
-    });
-    if (stage.problemCount > 0) {
-      await finish({ ...rejected({ file, sha256, stage, startedAt, bytes }, stage.problems), problemCount: stage.problemCount }, true);
-      dropStage(stage);
-      continue;
-    }
-    staged.push({ file, sha256, stage, startedAt, bytes });
+    candidates.push({ file, sha256, startedAt, bytes });
   }
 
-  // Reading is done (the progress bar's part); what follows runs in the database.
-  if (staged.length && !options.dryRun) log(`Checked; loading ${staged.length} file${staged.length === 1 ? "" : "s"} into the database…`);
-  // One file per organisation × wave per run: if two files hold the same organisation, neither loads.
-  const filesOf = new Map<string, string[]>();
-  for (const s of staged) for (const org of s.stage.organisations.keys()) filesOf.set(org, [...(filesOf.get(org) ?? []), s.file]);
-  for (const s of staged) {
-    const clashes = [...s.stage.organisations.keys()].filter((org) => filesOf.get(org)!.length > 1);
-    const outcome = clashes.length
-      ? rejected(s, clashes.map((org) => ({
-          file: path.basename(s.file),
-          row: s.stage.organisations.get(org)!.firstRow,
-          column: "organisation_code",
-          message: `organisation ${org} is also in ${filesOf.get(org)!.filter((f) => f !== s.file).map((f) => path.basename(f)).join(", ")} in this run; load one file per organisation and wave, so neither was loaded`,
-        })))
-      : options.dryRun
-        ? validated(s)
-        : await loadOne(session, s, options, vocab.frameworkId, isSynthetic(s.file));
-    dropStage(s.stage);
-    await finish(outcome);
+  // One file per organisation × wave per run: files sharing an organisation are all refused. Known
+  // before any file loads, from each file's organisation column alone.
+  const organisations = new Map<string, Set<string>>();
+  if (candidates.length > 1) {
+    for (const c of candidates) organisations.set(c.file, await organisationsIn(c.file, vocab, { profile, layout, format }));
   }
+  const clashing = clashes(organisations);
+
+  // Loads run one after another on a loading thread while the reading goes on (PostgreSQL, several
+  // files); at most one staged file waits for its turn besides the one loading, so scratch files
+  // stay few. PGlite's database lives on this thread: there, each file loads after it is read.
+  const loader = db.url && candidates.length > 1 && !options.dryRun ? loaderOnWorker(db.url) : loaderOnSession(session);
+  const queue: Promise<void>[] = [];
+  // The first load that failed other than by refusing its file (e.g. the database went away).
+  const failed: { error?: unknown } = {};
+  const load = (s: Staged) => {
+    const previous = queue.at(-1) ?? Promise.resolve();
+    const done = previous
+      .then(async () => {
+        if ("error" in failed) return;
+        await finish(await loadOne(loader, s, options, vocab.frameworkId, isSynthetic(s.file)), session);
+      })
+      .catch((error: unknown) => {
+        if (!("error" in failed)) failed.error = error;
+      })
+      .finally(() => {
+        dropStage(s.stage);
+        queue.splice(queue.indexOf(done), 1);
+      });
+    queue.push(done);
+  };
+  try {
+    for (const c of candidates) {
+      c.startedAt = Date.now(); // the file's seconds: reading, then loading
+      const stage = await stageFile(session, c.file, vocab, options.key, {
+        today: options.today,
+        onProblem: options.onProblem,
+        profile,
+        layout,
+        format,
+        maxRows: limits.maxRows,
+        onProgress: options.onProgress && ((p) => options.onProgress!({ file: c.file, ...p })),
+      });
+      const s: Staged = { ...c, stage };
+      const clash = clashing.get(c.file);
+      if (stage.problemCount > 0 || clash) {
+        const problems = [...stage.problems, ...clashProblems(s, clash)].slice(0, PROBLEM_LIMIT);
+        for (const p of clashProblems(s, clash)) options.onProblem?.(p);
+        await finish({ ...rejected(s, problems), problemCount: stage.problemCount + (clash?.size ?? 0) }, session, true);
+        dropStage(stage);
+        continue;
+      }
+      if (options.dryRun) {
+        await finish(validated(s), session);
+        dropStage(stage);
+        continue;
+      }
+      while (queue.length > 1) await queue[0];
+      if ("error" in failed) break;
+      load(s);
+    }
+    // Reading is done (the progress bar's part); what is left runs in the database.
+    if (queue.length && !("error" in failed)) log(`Checked; loading ${queue.length === 1 ? "the last file" : `the last ${queue.length} files`} into the database…`);
+  } finally {
+    await Promise.all(queue);
+    await loader.close();
+  }
+  if ("error" in failed) throw failed.error;
   // Report in the order the files were given.
   return files.map((f) => outcomes.find((o) => o.file === f)!);
 }
 
-type Staged = { file: string; sha256: string; stage: StagedFile; startedAt: number; bytes: number };
+/** The problems of a file sharing organisations with other files of the run. */
+function clashProblems(s: Staged, clash: Map<string, string[]> | undefined): Problem[] {
+  if (!clash) return [];
+  return [...clash].map(([org, others]) => ({
+    file: path.basename(s.file),
+    row: s.stage.organisations.get(org)?.firstRow,
+    column: "organisation_code",
+    message: `organisation ${org} is also in ${others.map((f) => path.basename(f)).join(", ")} in this run; load one file per organisation and wave, so none of them was loaded`,
+  }));
+}
+
+type Candidate = { file: string; sha256: string; startedAt: number; bytes: number };
+type Staged = Candidate & { stage: StagedFile };
 
 function megabytes(bytes: number): string {
   if (bytes < 1024 ** 2) return `${Math.round(bytes / 1024).toLocaleString("en-GB")} KB`;
@@ -232,16 +289,14 @@ function rejected(s: Staged, problems: Problem[]): FileOutcome {
 }
 
 async function loadOne(
-  session: Session,
+  loader: Loader,
   s: Staged,
   options: IngestOptions,
   frameworkId: number,
   synthetic: boolean,
 ): Promise<FileOutcome> {
   try {
-    const result = await session.transaction((tx) =>
-      loadStaged(tx, { staged: s.stage, sha256: s.sha256, waveLabel: options.waveLabel, frameworkId, synthetic, startedAt: s.startedAt, profile: options.profile?.name || null }),
-    );
+    const result = await loader.load({ staged: s.stage, sha256: s.sha256, waveLabel: options.waveLabel, frameworkId, synthetic, startedAt: s.startedAt, profile: options.profile?.name || null });
     const base = rejected(s, []);
     if (result.kind === "already-loaded") {
       return { ...base, status: "already-loaded", message: result.message, rows: 0, ratings: 0, organisations: [] };
@@ -260,8 +315,8 @@ async function loadOne(
   }
 }
 
-async function recordAttempt(session: Session, o: FileOutcome, waveLabel: string) {
-  await session.query(
+async function recordAttempt(sql: Sql, o: FileOutcome, waveLabel: string) {
+  await sql.query(
     `insert into ingest_attempts (file_name, sha256, wave_label, problem_count, problems) values ($1, $2, $3, $4, $5::jsonb)`,
     [
       path.basename(o.file),

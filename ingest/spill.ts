@@ -9,14 +9,33 @@ import { randomBytes } from "node:crypto";
 
 const READ_BYTES = 1 << 20;
 
+/** A scratch file as another thread of the process sees it: descriptors are shared by all threads. */
+export interface SpillHandle {
+  fd: number;
+  bytes: number;
+}
+
 export class Spill {
   private fd: number;
   private size = 0;
+  /** False for a borrowed handle: the thread that made the file closes it. */
+  private readonly owner: boolean;
 
-  constructor(kind: string) {
+  constructor(kind: string | SpillHandle) {
+    if (typeof kind !== "string") {
+      this.fd = kind.fd;
+      this.size = kind.bytes;
+      this.owner = false;
+      return;
+    }
     const file = path.join(os.tmpdir(), `capgap-${kind}-${process.pid}-${randomBytes(6).toString("hex")}`);
     this.fd = openSync(file, "w+", 0o600);
     unlinkSync(file);
+    this.owner = true;
+  }
+
+  handle(): SpillHandle {
+    return { fd: this.fd, bytes: this.size };
   }
 
   get bytes(): number {
@@ -59,7 +78,7 @@ export class Spill {
   }
 
   close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
+    if (this.fd >= 0 && this.owner) closeSync(this.fd);
     this.fd = -1;
   }
 }
@@ -70,10 +89,21 @@ export class Spill {
  */
 export class RatingSpill {
   static readonly FIELDS = 3;
-  private readonly spill = new Spill("ratings");
+  private readonly spill: Spill;
   private readonly buffer = new Int32Array(1 << 16);
   private used = 0;
   count = 0;
+
+  /** A new scratch file, or (with a handle) one another thread wrote, read-only here. */
+  constructor(from?: SpillHandle & { count: number }) {
+    this.spill = new Spill(from ?? "ratings");
+    if (from) this.count = from.count;
+  }
+
+  handle(): SpillHandle & { count: number } {
+    this.flush();
+    return { ...this.spill.handle(), count: this.count };
+  }
 
   add(row: number, respondent: number, capabilityId: number, rating: number): void {
     const b = this.buffer;

@@ -13,7 +13,7 @@ import { RollupBuilder } from "./rollup-builder";
 import type { Profile } from "./profile";
 import { pseudonymise } from "./pseudonym";
 import { type CsvRecord, describeFormat, openTable, SourceError } from "./read";
-import { capabilityOf, RatingSpill, Spill } from "./spill";
+import { capabilityOf, RatingSpill, Spill, type SpillHandle } from "./spill";
 import { type Respondent, validateCapability, validateRating, validateRespondent } from "./validate";
 import type { Vocabulary } from "./vocabulary";
 import { type WaveDates } from "./waves";
@@ -63,6 +63,22 @@ export interface StageOptions {
 export const RESPONDENT_SPILL_COLUMNS = ["organisation_code", "pseudonym", "staff_group_code", "archetype_code", "band_code", "assessed_month"];
 export const ROLLUP_SPILL_COLUMNS = ["organisation_code", "staff_group_code", "archetype_code", "band_code", "grain", "grain_key", "respondents", "required", "met", "sum_r2", "sum_u2", "sum_ru"];
 
+/** A StagedFile as it crosses to the loader thread (structured clone: scratch files by descriptor). */
+export type StagedTransfer = Omit<StagedFile, "ratings" | "respondentLines" | "rollupLines"> & {
+  ratings: SpillHandle & { count: number };
+  respondentLines: SpillHandle;
+  rollupLines: SpillHandle | null;
+};
+
+export function transferStage(staged: StagedFile): StagedTransfer {
+  return { ...staged, ratings: staged.ratings.handle(), respondentLines: staged.respondentLines.handle(), rollupLines: staged.rollupLines?.handle() ?? null };
+}
+
+/** The loader thread's view of a staged file; the staging thread keeps and closes its scratch files. */
+export function receiveStage(t: StagedTransfer): StagedFile {
+  return { ...t, ratings: new RatingSpill(t.ratings), respondentLines: new Spill(t.respondentLines), rollupLines: t.rollupLines && new Spill(t.rollupLines) };
+}
+
 /** Frees a staged file's scratch files. */
 export function dropStage(staged: StagedFile): void {
   staged.ratings.close();
@@ -102,7 +118,19 @@ export async function stageFile(
 
   let together = true;
   try {
-    const source = await openTable(file, { format: options.format, maxRows: options.maxRows });
+    // The header is mapped as soon as it is read, so that a long file's rows can be read as
+    // repeats of the row before with a new capability and rating (CsvSplitter.varying).
+    let mapped: ReturnType<typeof mapHeader> | null = null;
+    const mapOnce = (cells: string[]) =>
+      (mapped ??= mapHeader(cells, { file: name, profile, capabilities: vocab.capabilities, frameworkVersion: vocab.frameworkVersion, layout: options.layout }));
+    const source = await openTable(file, {
+      format: options.format,
+      maxRows: options.maxRows,
+      varying: (cells) => {
+        const h = mapOnce(cells);
+        return "plan" in h && h.plan.layout === "long" ? [h.plan.at.capability_code, h.plan.at.rating] : null;
+      },
+    });
     staged.format = describeFormat(source.format);
     const first = await source.records.next();
     if (first.done || first.value.length === 0) {
@@ -110,13 +138,7 @@ export async function stageFile(
       return staged;
     }
     const [headerRecord, ...firstRows] = first.value;
-    const header = mapHeader(headerRecord.cells, {
-      file: name,
-      profile,
-      capabilities: vocab.capabilities,
-      frameworkVersion: vocab.frameworkVersion,
-      layout: options.layout,
-    });
+    const header = mapOnce(headerRecord.cells);
     if ("problems" in header) {
       report(header.problems);
       return staged;

@@ -68,7 +68,7 @@ export function validateRespondent(
   const respondentId = cell("respondent_id");
   if (!respondentId) bad("respondent_id", "empty; every row needs the respondent's local id");
 
-  const organisationCode = cell("organisation_code").toUpperCase();
+  const organisationCode = organisationCodeOf(cell("organisation_code"));
   if (!organisationCode) bad("organisation_code", "empty; expected the trust's ODS code, e.g. RX1");
   else if (!vocab.organisations.has(organisationCode)) {
     bad("organisation_code", `unknown organisation ${quote(organisationCode)}; expected an ODS code of an English NHS trust`);
@@ -143,4 +143,9 @@ export function validateLongRow(
   if (typeof rating === "string") problems.push({ file: ctx.file, row: ctx.row, column: plan.names.rating, message: rating });
   if (problems.length) return { row: null, problems };
   return { row: { ...result.respondent!, capabilityId: capabilityId as number, rating: rating as number }, problems: null };
+}
+
+/** An organisation cell as the code it stands for: ODS codes are upper case, spaces around ignored. */
+export function organisationCodeOf(cell: string): string {
+  return cell.trim().toUpperCase();
 }

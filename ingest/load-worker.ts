@@ -1,0 +1,30 @@
+// The loading thread (ingest/loader.ts): its own PostgreSQL connection, one staged file at a time,
+// each in its own transaction. The staged file's scratch files are read through the descriptors
+// the reading thread opened; that thread closes them once the answer is back.
+import { parentPort, workerData } from "node:worker_threads";
+import { openDatabase } from "../db/client";
+import { InputError } from "../db/problems";
+import { type LoadRequest, loadStaged } from "./load";
+import type { LoadReply } from "./loader";
+import { receiveStage, type StagedTransfer } from "./stage";
+
+const db = await openDatabase({ url: (workerData as { url: string }).url });
+
+parentPort!.on("message", async (message: Omit<LoadRequest, "staged"> & { staged: StagedTransfer }) => {
+  let reply: LoadReply;
+  try {
+    const request: LoadRequest = { ...message, staged: receiveStage(message.staged) };
+    const outcome = await db.session(async (session) => {
+      // Memory for the SQL rollups of a file whose respondents' rows were not together.
+      await session.exec("set work_mem = '64MB'");
+      return session.transaction((tx) => loadStaged(tx, request));
+    });
+    reply = { outcome };
+  } catch (error) {
+    reply =
+      error instanceof InputError
+        ? { refused: { message: error.problems.length ? error.message.split("\n")[0] : error.message, problems: error.problems } }
+        : { error: { message: (error as Error).message, stack: (error as Error).stack } };
+  }
+  parentPort!.postMessage(reply);
+});
