@@ -28,11 +28,10 @@ export interface Sql {
 }
 
 /**
- * COPY data queued in this process before waiting for the socket to drain. Well above the
- * stream's default: a load runs while the next file is read on the same thread (ingest/ingest.ts),
- * and data already handed over keeps the server busy while reading holds the event loop.
+ * COPY data queued in this process before waiting for the socket to drain: more than the stream's
+ * default, so the server always has the next rows at hand, and little enough to keep memory flat.
  */
-const COPY_BUFFER_BYTES = 16 << 20;
+const COPY_BUFFER_BYTES = 4 << 20;
 
 /** The binary COPY header (signature, flags, header extension length) and trailer. */
 const BINARY_COPY_HEADER = Buffer.concat([Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"), Buffer.alloc(8)]);

@@ -219,7 +219,13 @@ export const submissions = pgTable(
   ],
 );
 
-/** A Respondent in a wave, known only by a keyed pseudonym of (organisation, local id). */
+/**
+ * A Respondent in a wave, known only by a keyed pseudonym of (organisation, local id). Only the
+ * submission is a foreign key: the wave and the codes come from the submission and from reference
+ * tables whose rows are never deleted, and the load has just checked every code against them. The
+ * four other per-row checks more than doubled the insert (3.0 s against 1.3 s for 200,000
+ * respondents; decision 013).
+ */
 export const respondents = pgTable(
   "respondents",
   {
@@ -227,12 +233,12 @@ export const respondents = pgTable(
     submissionId: integer("submission_id")
       .notNull()
       .references(() => submissions.id, { onDelete: "cascade" }),
-    waveId: integer("wave_id").notNull().references(() => waves.id),
+    waveId: integer("wave_id").notNull(),
     organisationCode: text("organisation_code").notNull(),
     pseudonym: text("pseudonym").notNull(),
-    staffGroupCode: text("staff_group_code").notNull().references(() => staffGroups.code),
-    archetypeCode: text("archetype_code").notNull().references(() => archetypes.code),
-    bandCode: text("band_code").references(() => bands.code),
+    staffGroupCode: text("staff_group_code").notNull(),
+    archetypeCode: text("archetype_code").notNull(),
+    bandCode: text("band_code"),
     /** First day of the month assessed: a finer date would help re-identify people. */
     assessedMonth: date("assessed_month").notNull(),
   },
@@ -240,6 +246,22 @@ export const respondents = pgTable(
     uniqueIndex("respondents_wave_pseudonym").on(t.waveId, t.pseudonym),
     index("respondents_submission").on(t.submissionId),
   ],
+);
+
+/**
+ * Respondents of a submission per assessment month (the first of the month): the wave's median
+ * month, its reference date, is read from these few rows rather than from every respondent.
+ */
+export const submissionMonths = pgTable(
+  "submission_months",
+  {
+    submissionId: integer("submission_id")
+      .notNull()
+      .references(() => submissions.id, { onDelete: "cascade" }),
+    month: date("month").notNull(),
+    respondents: integer("respondents").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.submissionId, t.month] })],
 );
 
 /**

@@ -88,6 +88,12 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
      returning id, organisation_code`,
     [batchId, waveId, organisations, counts.map((c) => c.rows), counts.map((c) => c.respondents)],
   );
+  const months = submissions.flatMap((s) => [...staged.organisations.get(s.organisation_code)!.months].map(([month, n]) => ({ id: s.id, month, n })));
+  await tx.query(
+    // Months as text: postgres.js's date parameter type does not take an array.
+    "insert into submission_months (submission_id, month, respondents) select s, m::date, n from unnest($1::int[], $2::text[], $3::int[]) as u(s, m, n)",
+    [months.map((m) => m.id), months.map((m) => m.month), months.map((m) => m.n)],
+  );
   // Respondent ids come from the table's own sequence, so concurrent loads never collide; the
   // file's respondent numbers map to them when the ratings are copied.
   const [{ ids }] = await tx.query<{ ids: number[] }>(

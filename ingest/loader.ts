@@ -31,6 +31,9 @@ export type LoadReply =
 export function loaderOnWorker(url: string): Loader {
   const worker = new Worker(new URL("./load-worker-boot.mjs", import.meta.url), {
     workerData: { entry: new URL("./load-worker.ts", import.meta.url).href, url },
+    // The thread's live data are a file's respondent ids and a few COPY buffers: a small heap keeps
+    // the process's peak memory flat (docs/benchmarks.md).
+    resourceLimits: { maxOldGenerationSizeMb: 96 },
   });
   // One request at a time (the caller awaits each), so the next reply is the answer.
   let pending: { resolve: (r: LoadReply) => void; reject: (e: Error) => void } | null = null;

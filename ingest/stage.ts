@@ -41,8 +41,8 @@ export interface StagedFile {
   ratingCount: number;
   problems: Problem[];
   problemCount: number;
-  /** Per organisation in the file: its first row (for messages), rating and respondent counts. */
-  organisations: Map<string, { firstRow: number; rows: number; respondents: number }>;
+  /** Per organisation in the file: its first row (for messages), rating and respondent counts, respondents per assessment month. */
+  organisations: Map<string, { firstRow: number; rows: number; respondents: number; months: Map<string, number> }>;
   layout: Layout | null;
   format: string;
 }
@@ -278,7 +278,7 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
       if (together) rollups.respondent(r.organisationCode, r.staffGroupCode, r.archetypeCode, r.bandCode);
       const org = staged.organisations.get(r.organisationCode);
       if (org) org.respondents++;
-      else staged.organisations.set(r.organisationCode, { firstRow: row, rows: 0, respondents: 1 });
+      else staged.organisations.set(r.organisationCode, { firstRow: row, rows: 0, respondents: 1, months: new Map() });
       return [];
     }
     if (known !== current) together = false; // the respondent's rows are not together
@@ -384,6 +384,8 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
       // Month precision only: an exact assessment date helps re-identify a person.
       const month = `${r.assessedOn.slice(0, 7)}-01`;
       dates.months.set(month, (dates.months.get(month) ?? 0) + 1);
+      const months = staged.organisations.get(r.organisationCode)!.months;
+      months.set(month, (months.get(month) ?? 0) + 1);
       if (dates.first === null || r.assessedOn < dates.first) dates.first = r.assessedOn;
       if (dates.last === null || r.assessedOn > dates.last) dates.last = r.assessedOn;
       text += `${r.organisationCode},${pseudonym},${r.staffGroupCode},${r.archetypeCode},${r.bandCode ?? ""},${month}\n`;

@@ -58,10 +58,14 @@ export async function refreshWave(tx: Sql, waveId: number, dates?: WaveDates): P
       [waveId, dates.first, dates.last],
     );
   }
+  // percentile_disc(0.5) over the wave's current respondents, from their months' counts.
   await tx.query(
     `update waves set reference_date = coalesce(m.median, reference_date)
-     from (select percentile_disc(0.5) within group (order by assessed_month) as median
-           from respondents where wave_id = $1) m
+     from (select month as median from (
+             select sm.month, sum(sum(sm.respondents)) over (order by sm.month) as seen, sum(sum(sm.respondents)) over () as total
+             from submission_months sm join submissions s on s.id = sm.submission_id
+             where s.wave_id = $1 and s.status = 'current' group by sm.month) c
+           where seen >= total / 2.0 order by month limit 1) m
      where id = $1 and reference_date_source = 'data'`,
     [waveId],
   );

@@ -152,6 +152,28 @@ describe.each(TARGETS)("ingest on %s", (target) => {
     await expect(withdrawSubmission(t.db, "RM1", LATEST)).rejects.toThrow("no current submission");
   });
 
+  it("keeps each wave's reference date at the median assessment month of its current respondents", async () => {
+    t = await openFixture(target);
+    // The direct computation over every respondent, against what loads and withdrawals keep.
+    const mismatches = () =>
+      t.db.query(
+        `select w.label, w.reference_date, m.median from waves w
+         join (select wave_id, percentile_disc(0.5) within group (order by assessed_month) as median from respondents group by 1) m
+           on m.wave_id = w.id
+         where w.reference_date_source = 'data' and w.reference_date <> m.median`,
+      );
+    const [{ n }] = await t.db.query<{ n: number }>("select count(distinct wave_id)::int as n from respondents");
+    expect(n).toBe(FIXTURE_WAVES.length);
+    expect(await mismatches()).toEqual([]);
+    // Move RAL's latest assessments to the end of the wave: the median may move with them.
+    const later = variant(LATEST, "RAL", (lines) => lines.map((l) => l.replace(/,\d{4}-\d{2}-\d{2},/, `,${FIXTURE_WAVES[1].end},`)));
+    const [loaded] = await ingestFiles(t.db, [later], { waveLabel: LATEST, ...quiet });
+    expect(loaded.status, JSON.stringify(loaded.problems)).toBe("loaded");
+    expect(await mismatches()).toEqual([]);
+    await withdrawSubmission(t.db, "RKE", LATEST);
+    expect(await mismatches()).toEqual([]);
+  });
+
   it("rejects both files when two files in one run hold the same organisation and wave", async () => {
     t = await openFixture(target);
     const before = await snapshot(t.db);
