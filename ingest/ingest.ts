@@ -50,12 +50,14 @@ export interface Limits {
 export const DEFAULT_LIMITS: Limits = { maxFileBytes: 2 * 1024 ** 3, maxRows: 50_000_000 };
 
 /**
- * V8 heap cap for an ingest process (`npm run ingest` and the ingest page's child). The live set
- * stays under 80 MB however large the file (measured), but V8 lets garbage pile up to several
- * hundred MB on a large machine before collecting; the cap keeps peak RSS under 300 MB at little
- * cost (docs/benchmarks.md). Mirrored in package.json.
+ * How an ingest process is started (`npm run ingest` and the ingest page's child; mirrored in
+ * package.json). The live heap stays under 80 MB however large the file (measured), but V8 lets
+ * garbage pile up to several hundred MB on a large machine before collecting, and glibc gives each
+ * thread (reading, loading, libuv's pool, V8's helpers) its own malloc arena; the heap cap and two
+ * arenas keep peak RSS under 300 MB with the loading thread (docs/benchmarks.md).
  */
-export const INGEST_NODE_FLAGS = ["--max-old-space-size=256"];
+export const INGEST_NODE_FLAGS = ["--max-old-space-size=192"];
+export const INGEST_ENV = { MALLOC_ARENA_MAX: "2" };
 
 export interface FileOutcome {
   file: string;
@@ -214,20 +216,24 @@ async function ingestInSession(db: Database, session: Session, files: string[], 
       });
       const s: Staged = { ...c, stage };
       const clash = clashing.get(c.file);
-      if (stage.problemCount > 0 || clash) {
-        const problems = [...stage.problems, ...clashProblems(s, clash)].slice(0, PROBLEM_LIMIT);
-        for (const p of clashProblems(s, clash)) options.onProblem?.(p);
-        await finish({ ...rejected(s, problems), problemCount: stage.problemCount + (clash?.size ?? 0) }, session, true);
-        dropStage(stage);
-        continue;
-      }
-      if (options.dryRun) {
-        await finish(validated(s), session);
-        dropStage(stage);
+      const refused = stage.problemCount > 0 || clash !== undefined;
+      if (refused || options.dryRun) {
+        try {
+          if (refused) {
+            const problems = [...stage.problems, ...clashProblems(s, clash)].slice(0, PROBLEM_LIMIT);
+            for (const p of clashProblems(s, clash)) options.onProblem?.(p);
+            await finish({ ...rejected(s, problems), problemCount: stage.problemCount + (clash?.size ?? 0) }, session, true);
+          } else await finish(validated(s), session);
+        } finally {
+          dropStage(stage);
+        }
         continue;
       }
       while (queue.length > 1) await queue[0];
-      if ("error" in failed) break;
+      if ("error" in failed) {
+        dropStage(stage);
+        break;
+      }
       load(s);
     }
     // Reading is done (the progress bar's part); what is left runs in the database.

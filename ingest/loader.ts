@@ -33,7 +33,7 @@ export function loaderOnWorker(url: string): Loader {
     workerData: { entry: new URL("./load-worker.ts", import.meta.url).href, url },
     // The thread's live data are a file's respondent ids and a few COPY buffers: a small heap keeps
     // the process's peak memory flat (docs/benchmarks.md).
-    resourceLimits: { maxOldGenerationSizeMb: 96 },
+    resourceLimits: { maxOldGenerationSizeMb: 64 },
   });
   // One request at a time (the caller awaits each), so the next reply is the answer.
   let pending: { resolve: (r: LoadReply) => void; reject: (e: Error) => void } | null = null;

@@ -159,7 +159,10 @@ export async function stageFile(
       }
     }
   } catch (error) {
-    if (!(error instanceof SourceError)) throw error;
+    if (!(error instanceof SourceError)) {
+      dropStage(staged); // nobody else will: the caller never gets the staged file
+      throw error;
+    }
     report([{ file: name, row: error.row, message: error.message }]);
     return staged;
   }

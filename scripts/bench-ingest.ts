@@ -9,7 +9,7 @@ import path from "node:path";
 import { openDatabase } from "../db/client";
 import { prepareDatabase } from "../db/setup";
 import { writeExports } from "../ingest/demo";
-import { INGEST_NODE_FLAGS } from "../ingest/ingest";
+import { INGEST_ENV, INGEST_NODE_FLAGS } from "../ingest/ingest";
 import { defaultWaves, generateExportRows } from "../ingest/synthetic/generate";
 import { loadSyntheticInputs } from "../ingest/synthetic/inputs";
 import { PLAIN_SHAPE } from "../ingest/synthetic/shapes";
@@ -37,7 +37,7 @@ function timed(command: string[], env: Record<string, string> = {}): Timed {
 }
 
 const ingest = (dir: string, env: Record<string, string>) =>
-  timed([process.execPath, ...INGEST_NODE_FLAGS, "--import", "tsx", "scripts/ingest.ts", dir, "--wave", WAVE.label, "--synthetic"], { PSEUDONYM_KEY: KEY, ...env });
+  timed([process.execPath, ...INGEST_NODE_FLAGS, "--import", "tsx", "scripts/ingest.ts", dir, "--wave", WAVE.label, "--synthetic"], { PSEUDONYM_KEY: KEY, ...INGEST_ENV, ...env });
 
 const psql = (url: string, sql: string) => {
   const r = spawnSync("psql", [url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql], { encoding: "utf8" });

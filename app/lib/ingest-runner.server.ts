@@ -8,7 +8,7 @@ import path from "node:path";
 import type { Database, Env } from "~db/client";
 import { ingestFiles, type FileOutcome } from "~ingest/ingest";
 import { pseudonymKey } from "~ingest/pseudonym";
-import { INGEST_NODE_FLAGS } from "~ingest/ingest";
+import { INGEST_ENV, INGEST_NODE_FLAGS } from "~ingest/ingest";
 
 export type FileStatus = FileOutcome["status"];
 
@@ -132,7 +132,7 @@ export function parseChildOutput(stdout: string): Map<string, ChildLine> {
 export async function loadInChild(request: RunRequest, script = path.resolve("scripts/ingest.ts")): Promise<FileResult[]> {
   const args = [...INGEST_NODE_FLAGS, "--import", "tsx", script, ...request.files.map((f) => f.path), "--wave", request.waveLabel];
   if (request.synthetic) args.push("--synthetic");
-  const child = spawn(process.execPath, args, { env: request.env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { env: { ...INGEST_ENV, ...request.env } as unknown as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
