@@ -127,10 +127,10 @@ async function ingestInSession(db: Database, session: Session, files: string[], 
   const { options, vocab, frameworkClash, isSynthetic, log } = run;
   const outcomes: FileOutcome[] = [];
   // Each file's outcome is recorded and printed as soon as it is known.
-  const finish = async (o: FileOutcome, sql: Sql, problemsReported = false) => {
+  const finish = async (o: FileOutcome, problemsReported = false) => {
     outcomes.push(o);
     if (!problemsReported) for (const p of o.problems) options.onProblem?.(p);
-    if (o.status === "rejected" && !options.dryRun) await recordAttempt(sql, o, options.waveLabel);
+    if (o.status === "rejected" && !options.dryRun) await recordAttempt(session, o, options.waveLabel);
     log(summaryLine(o));
     if (o.status === "rejected") log(formatProblems(o.problems, o.problemCount, PROBLEM_LIMIT));
     options.onOutcome?.(o);
@@ -147,7 +147,7 @@ async function ingestInSession(db: Database, session: Session, files: string[], 
     const bytes = statSync(file).size;
     let sha256 = "";
     const done = (status: FileOutcome["status"], message: string, problems: Problem[] = []) =>
-      finish({ file, sha256, status, message, problems, problemCount: problems.length, rows: 0, ratings: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000, bytes, format: "", layout: null }, session);
+      finish({ file, sha256, status, message, problems, problemCount: problems.length, rows: 0, ratings: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000, bytes, format: "", layout: null });
     if (bytes > limits.maxFileBytes) {
       await done("rejected", "rejected", [{ file: path.basename(file), message: `is ${megabytes(bytes)}; the limit is ${megabytes(limits.maxFileBytes)} (INGEST_MAX_FILE_MB or --max-file-mb): split the export by organisation, or raise the limit` }]);
       continue;
@@ -191,7 +191,7 @@ async function ingestInSession(db: Database, session: Session, files: string[], 
     const done = previous
       .then(async () => {
         if ("error" in failed) return;
-        await finish(await loadOne(loader, s, options, vocab.frameworkId, isSynthetic(s.file)), session);
+        await finish(await loadOne(loader, s, options, vocab.frameworkId, isSynthetic(s.file)));
       })
       .catch((error: unknown) => {
         if (!("error" in failed)) failed.error = error;
@@ -222,8 +222,8 @@ async function ingestInSession(db: Database, session: Session, files: string[], 
           if (refused) {
             const problems = [...stage.problems, ...clashProblems(s, clash)].slice(0, PROBLEM_LIMIT);
             for (const p of clashProblems(s, clash)) options.onProblem?.(p);
-            await finish({ ...rejected(s, problems), problemCount: stage.problemCount + (clash?.size ?? 0) }, session, true);
-          } else await finish(validated(s), session);
+            await finish({ ...rejected(s, problems), problemCount: stage.problemCount + (clash?.size ?? 0) }, true);
+          } else await finish(validated(s));
         } finally {
           dropStage(stage);
         }

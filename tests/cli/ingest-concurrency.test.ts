@@ -58,6 +58,29 @@ function currentSubmissions(db: Sql, wave: string) {
   );
 }
 
+/**
+ * Starts ingests while holding the wave's lock, and lets go once every one of them waits for it:
+ * each has then read and checked its file, and their loads start at the same moment.
+ */
+async function startTogether(db: Database, wave: string, starts: Record<string, (app: string) => Child>): Promise<Child[]> {
+  const children: Child[] = [];
+  await db.session((session) =>
+    session.transaction(async (tx) => {
+      await tx.query("select pg_advisory_xact_lock($1, hashtext($2))", [WAVE_LOCK_CLASS, wave]);
+      for (const [app, start] of Object.entries(starts)) children.push(start(app));
+      await waitFor(
+        "every ingest to have checked its file and to wait for the wave's lock",
+        async () => {
+          const waiting = (await activeBackends(db, wave)).filter((x) => x.wave_lock_wait && x.app in starts);
+          return new Set(waiting.map((x) => x.app)).size === children.length;
+        },
+        { children },
+      );
+    }),
+  );
+  return children;
+}
+
 describe.runIf(TARGETS.includes("postgres"))("concurrent ingests on postgres", () => {
   it("two processes loading different files into one new wave at the same time both load", async () => {
     const { db, url } = await postgresClone();
@@ -66,23 +89,10 @@ describe.runIf(TARGETS.includes("postgres"))("concurrent ingests on postgres", (
     const rke = writeExport(dir, "RKE", NEW_WAVE, 1000, 2002);
     // Holding the new wave's lock until both wait for it makes them load at the same time, each
     // having staged its file: the second must find the wave the first created and add to it.
-    let a!: Child;
-    let b!: Child;
-    await db.session((session) =>
-      session.transaction(async (tx) => {
-        await tx.query("select pg_advisory_xact_lock($1, hashtext($2))", [WAVE_LOCK_CLASS, NEW_WAVE.label]);
-        a = start(ral.file, NEW_WAVE.label, { DATABASE_URL: url, PGAPPNAME: "capgap-concurrent-a" });
-        b = start(rke.file, NEW_WAVE.label, { DATABASE_URL: url, PGAPPNAME: "capgap-concurrent-b" });
-        await waitFor(
-          "both ingests to have staged their files and to wait for the wave's lock",
-          async () => {
-            const waiting = (await activeBackends(db, NEW_WAVE.label)).filter((x) => x.wave_lock_wait && x.app.startsWith("capgap-concurrent-"));
-            return new Set(waiting.map((x) => x.app)).size === 2;
-          },
-          { children: [a, b] },
-        );
-      }),
-    );
+    const [a, b] = await startTogether(db, NEW_WAVE.label, {
+      "capgap-concurrent-a": (app) => start(ral.file, NEW_WAVE.label, { DATABASE_URL: url, PGAPPNAME: app }),
+      "capgap-concurrent-b": (app) => start(rke.file, NEW_WAVE.label, { DATABASE_URL: url, PGAPPNAME: app }),
+    });
     expect(await a.exit, a.output()).toBe(0);
     expect(await b.exit, b.output()).toBe(0);
     expect(a.outcomes()).toMatchObject([{ name: "RAL.csv", status: "loaded", message: "loaded" }]);
@@ -105,23 +115,10 @@ describe.runIf(TARGETS.includes("postgres"))("concurrent ingests on postgres", (
 
     // Holding the wave's lock keeps both at the load step until both have staged the file, so the
     // check made inside the load transaction, not the one before staging, must find the other's batch.
-    let a!: Child;
-    let b!: Child;
-    await db.session((session) =>
-      session.transaction(async (tx) => {
-        await tx.query("select pg_advisory_xact_lock($1, hashtext($2))", [WAVE_LOCK_CLASS, WAVE.label]);
-        a = start(rde.file, WAVE.label, { DATABASE_URL: url, PGAPPNAME: "capgap-same-a" });
-        b = start(rde.file, WAVE.label, { DATABASE_URL: url, PGAPPNAME: "capgap-same-b" });
-        await waitFor(
-          "both ingests to have staged the file and to wait for the wave's lock",
-          async () => {
-            const waiting = (await activeBackends(db, WAVE.label)).filter((x) => x.wave_lock_wait && x.app.startsWith("capgap-same-"));
-            return new Set(waiting.map((x) => x.app)).size === 2;
-          },
-          { children: [a, b] },
-        );
-      }),
-    );
+    const [a, b] = await startTogether(db, WAVE.label, {
+      "capgap-same-a": (app) => start(rde.file, WAVE.label, { DATABASE_URL: url, PGAPPNAME: app }),
+      "capgap-same-b": (app) => start(rde.file, WAVE.label, { DATABASE_URL: url, PGAPPNAME: app }),
+    });
     expect(await a.exit, a.output()).toBe(0);
     expect(await b.exit, b.output()).toBe(0);
     const outcomes = [...a.outcomes(), ...b.outcomes()].sort((x, y) => x.status.localeCompare(y.status));
