@@ -3,10 +3,9 @@
 // the first file loads, so that loading can overlap with reading the next file (decision 013).
 // Only the organisation column is read, which costs a fraction of staging.
 import path from "node:path";
-import { mapHeader } from "./layouts/header";
+import { type Layout, mapHeader } from "./layouts/header";
 import type { Profile } from "./profile";
 import { openTable, SourceError } from "./read";
-import type { Layout } from "./layouts/header";
 import { organisationCodeOf } from "./validate";
 import type { Vocabulary } from "./vocabulary";
 

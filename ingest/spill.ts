@@ -38,10 +38,6 @@ export class Spill {
     return { fd: this.fd, bytes: this.size };
   }
 
-  get bytes(): number {
-    return this.size;
-  }
-
   append(data: Uint8Array): void {
     let done = 0;
     while (done < data.length) done += writeSync(this.fd, data, done, data.length - done, this.size + done);

@@ -16,7 +16,7 @@ import { type CsvRecord, describeFormat, openTable, SourceError } from "./read";
 import { capabilityOf, RatingSpill, Spill, type SpillHandle } from "./spill";
 import { type Respondent, validateCapability, validateRating, validateRespondent } from "./validate";
 import type { Vocabulary } from "./vocabulary";
-import { type WaveDates } from "./waves";
+import type { WaveDates } from "./waves";
 
 /** Problems kept in full; beyond this only counted. */
 export const PROBLEM_LIMIT = 20;
