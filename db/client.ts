@@ -22,7 +22,8 @@ export interface Sql {
   copyCsv(table: string, columns: string[], chunks: AsyncIterable<string> | Iterable<string>): Promise<void>;
   /**
    * COPY in PostgreSQL's binary format: `chunks` hold whole tuples (the header and trailer are
-   * added here). For integer columns it costs the server less than parsing text.
+   * added here). Integers are written with typed stores rather than built into text; the server's
+   * cost is about that of CSV (1.11 s against 1.13 s for 1 M ratings, measured).
    */
   copyBinary(table: string, columns: string[], chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void>;
 }
