@@ -10,6 +10,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  pgView,
   primaryKey,
   real,
   serial,
@@ -280,9 +281,11 @@ export const ratings = pgTable(
 );
 
 /**
- * Pre-aggregated gaps. Additive across the person axis (organisation, staff group,
- * archetype, band) only: a respondent counts once per grain value, so rows of different
- * grain values must never be summed. See docs/decisions/005-rollup-grains.md.
+ * Pre-aggregated gaps at the node grains (all, domain, sub-domain, section, level, domain × level).
+ * Additive across the person axis (organisation, staff group, archetype, band) only: a respondent
+ * counts once per grain value, so rows of different grain values must never be summed. The
+ * capability grain is kept apart, compactly (capabilityRollups); `rollup_cells` shows both as one.
+ * See docs/decisions/006-rollup-grains.md and 014-compact-capability-rollups.md.
  */
 export const rollups = pgTable(
   "rollups",
@@ -305,14 +308,64 @@ export const rollups = pgTable(
     sumRu: bigint("sum_ru", { mode: "number" }).notNull(),
   },
   (t) => [
-    check(
-      "rollups_grain",
-      sql`${t.grain} in ('all', 'domain', 'sub_domain', 'section', 'capability', 'level', 'domain_level')`,
-    ),
+    check("rollups_grain", sql`${t.grain} in ('all', 'domain', 'sub_domain', 'section', 'level', 'domain_level')`),
     // Queries read one wave and grain; a load or withdrawal replaces organisations' rows in a wave.
     index("rollups_wave_grain_organisation").on(t.waveId, t.grain, t.organisationCode),
   ],
 );
+
+/**
+ * The capability grain: one row per person-axis cell, with the cell's required and met ratings
+ * for every capability of the wave's framework, element i being the capability whose sort_order
+ * is i. A respondent has at most one rating per capability, so respondents = required and the
+ * per-respondent sums follow (Σr² = required, Σu² = Σru = required − met). One row instead of up
+ * to one per capability: these were three in four rollup rows, and most of a load's time beyond
+ * the ratings themselves (decision 014).
+ */
+export const capabilityRollups = pgTable(
+  "capability_rollups",
+  {
+    waveId: integer("wave_id").notNull(),
+    organisationCode: text("organisation_code").notNull(),
+    staffGroupCode: text("staff_group_code").notNull(),
+    archetypeCode: text("archetype_code").notNull(),
+    bandCode: text("band_code"),
+    required: integer("required").array().notNull(),
+    met: integer("met").array().notNull(),
+  },
+  (t) => [index("capability_rollups_wave_organisation").on(t.waveId, t.organisationCode)],
+);
+
+/**
+ * Every rollup cell as a row, the capability grain unpacked: what the gaps query and the tests
+ * read. Capabilities nobody in the cell was required to rate have no row, as at the other grains.
+ */
+export const rollupCells = pgView("rollup_cells", {
+  waveId: integer("wave_id").notNull(),
+  organisationCode: text("organisation_code").notNull(),
+  staffGroupCode: text("staff_group_code").notNull(),
+  archetypeCode: text("archetype_code").notNull(),
+  bandCode: text("band_code"),
+  grain: text("grain").notNull(),
+  grainKey: text("grain_key").notNull(),
+  respondents: integer("respondents").notNull(),
+  required: integer("required").notNull(),
+  met: integer("met").notNull(),
+  sumR2: bigint("sum_r2", { mode: "number" }).notNull(),
+  sumU2: bigint("sum_u2", { mode: "number" }).notNull(),
+  sumRu: bigint("sum_ru", { mode: "number" }).notNull(),
+}).as(sql`select wave_id, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key,
+    respondents, required, met, sum_r2, sum_u2, sum_ru
+  from rollups
+  union all
+  select cr.wave_id, cr.organisation_code, cr.staff_group_code, cr.archetype_code, cr.band_code,
+    'capability'::text, c.code, u.required, u.required, u.met,
+    u.required::bigint, (u.required - u.met)::bigint, (u.required - u.met)::bigint
+  from capability_rollups cr
+  join waves w on w.id = cr.wave_id
+  cross join lateral unnest(cr.required, cr.met) with ordinality as u(required, met, position)
+  join capabilities c on c.framework_id = w.framework_id and c.sort_order = u.position
+  where u.required > 0`);
 
 /** Rejected load attempts: what was wrong, never the values. */
 export const ingestAttempts = pgTable("ingest_attempts", {

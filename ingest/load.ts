@@ -7,7 +7,7 @@ import type { Sql } from "../db/client";
 import { InputError, type Problem } from "../db/problems";
 import { deleteRollups, insertRollups } from "./rollups";
 import { capabilityOf, ratingOf, RatingSpill } from "./spill";
-import { RESPONDENT_SPILL_COLUMNS, ROLLUP_SPILL_COLUMNS, type StagedFile } from "./stage";
+import { CAPABILITY_ROLLUP_SPILL_COLUMNS, RESPONDENT_SPILL_COLUMNS, ROLLUP_SPILL_COLUMNS, type StagedFile } from "./stage";
 import { createWave, findWave, organisationsNotInWave, refreshWave } from "./waves";
 
 /** Serialises loads into one wave across processes (PostgreSQL); PGlite has one writer anyway. */
@@ -109,8 +109,13 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
   );
   await tx.copyBinary("ratings", ["respondent_id", "capability_id", "rating"], ratingTuples(staged.ratings, idOf));
   await deleteRollups(tx, waveId, organisations);
-  if (staged.rollupLines) {
+  if (staged.rollupLines && staged.capabilityRollupLines) {
     await tx.copyCsv("rollups", ["wave_id", ...ROLLUP_SPILL_COLUMNS], prefixed(staged.rollupLines.lines(), `${waveId},`));
+    await tx.copyCsv(
+      "capability_rollups",
+      ["wave_id", ...CAPABILITY_ROLLUP_SPILL_COLUMNS],
+      prefixed(staged.capabilityRollupLines.lines(), `${waveId},`),
+    );
   } else {
     await insertRollups(
       tx,

@@ -8,6 +8,8 @@
 export interface CapabilityFacts {
   id: number;
   code: string;
+  /** Its sort_order in the framework (1, 2, …): its element in the capability rollup arrays. */
+  position: number;
   domainCode: string;
   level: number;
   /** Badge letters, e.g. "SDU". */
@@ -31,6 +33,16 @@ export interface RollupRow {
   sumRu: number;
 }
 
+/** One person-axis cell's capability grain: element i is the capability at position i + 1. */
+export interface CapabilityRollupRow {
+  organisationCode: string;
+  staffGroupCode: string;
+  archetypeCode: string;
+  bandCode: string | null;
+  required: Int32Array;
+  met: Int32Array;
+}
+
 interface Slot {
   grain: string;
   key: string;
@@ -41,6 +53,13 @@ export class RollupBuilder {
   /** Capability id → the slots one of its ratings counts in. */
   private readonly slotsOf = new Map<number, Int32Array>();
   private readonly archetypesOf = new Map<number, string>();
+  /** Capability id → its element (0-based) in the capability arrays. */
+  private readonly elementOf = new Map<number, number>();
+  private readonly capabilityCount: number;
+  /** Per person-axis cell: required ratings per capability, then met ratings per capability. */
+  private readonly capabilitySums: Int32Array[] = [];
+  /** What a cell's capability arrays cost against maxCells (a cell of sums is about 130 bytes). */
+  private readonly capabilityCellCost: number;
   // The current respondent's required (r) and met (m) ratings per slot.
   private readonly r: Int32Array;
   private readonly m: Int32Array;
@@ -83,12 +102,14 @@ export class RollupBuilder {
         slot("domain", c.domainCode),
         slot("level", String(c.level)),
         slot("domain_level", `${c.domainCode}:${c.level}`),
-        slot("capability", c.code),
         ...c.nodes.filter((n) => n.type !== "domain").map((n) => slot(n.type, n.code)),
       ];
       this.slotsOf.set(c.id, Int32Array.from(ids));
       this.archetypesOf.set(c.id, c.archetypes);
+      this.elementOf.set(c.id, c.position - 1);
     }
+    this.capabilityCount = Math.max(0, ...capabilities.map((c) => c.position));
+    this.capabilityCellCost = Math.ceil((8 * this.capabilityCount) / 130);
     this.r = new Int32Array(this.slots.length);
     this.m = new Int32Array(this.slots.length);
   }
@@ -113,6 +134,15 @@ export class RollupBuilder {
     const archetype = this.personKeys[this.person][2];
     if (!this.archetypesOf.get(capabilityId)!.includes(archetype)) return;
     const met = rating >= this.metThreshold ? 1 : 0;
+    // A respondent rates a capability at most once (repeats are refused), so its sums need no fold.
+    let sums = this.capabilitySums[this.person];
+    if (sums === undefined) {
+      if (!this.reserve(this.capabilityCellCost)) return;
+      sums = this.capabilitySums[this.person] = new Int32Array(2 * this.capabilityCount);
+    }
+    const element = this.elementOf.get(capabilityId)!;
+    sums[element]++;
+    sums[this.capabilityCount + element] += met;
     const slots = this.slotsOf.get(capabilityId)!;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i];
@@ -120,6 +150,17 @@ export class RollupBuilder {
       this.r[s]++;
       this.m[s] += met;
     }
+  }
+
+  /** Counts `cost` more cells against the limit; false (and overflowed) beyond it. */
+  private reserve(cost: number): boolean {
+    if (this.cellCount + cost > this.maxCells) {
+      this.overflowed = true;
+      this.touched = [];
+      return false;
+    }
+    this.cellCount += cost;
+    return true;
   }
 
   private fold(): void {
@@ -132,12 +173,8 @@ export class RollupBuilder {
       const cellKey = this.person * nSlots + s;
       let cell = this.cells.get(cellKey);
       if (cell === undefined) {
-        if (this.cellCount >= this.maxCells) {
-          this.overflowed = true;
-          this.touched = [];
-          return;
-        }
-        cell = this.cellCount++;
+        if (!this.reserve(1)) return;
+        cell = this.cellIds.length;
         this.cells.set(cellKey, cell);
         this.cellIds.push(cellKey);
         if ((cell + 1) * 6 > this.sums.length) {
@@ -159,12 +196,12 @@ export class RollupBuilder {
     this.touched = [];
   }
 
-  /** Every rollup row; call once, after the last rating. */
+  /** Every rollup row at the node grains; call after the last rating. */
   *rows(): Generator<RollupRow> {
     this.fold();
     this.person = -1;
     const nSlots = this.slots.length;
-    for (let cell = 0; cell < this.cellCount; cell++) {
+    for (let cell = 0; cell < this.cellIds.length; cell++) {
       const cellKey = this.cellIds[cell];
       const [organisationCode, staffGroupCode, archetypeCode, bandCode] = this.personKeys[Math.floor(cellKey / nSlots)];
       const { grain, key } = this.slots[cellKey % nSlots];
@@ -183,6 +220,17 @@ export class RollupBuilder {
         sumU2: this.sums[o + 4],
         sumRu: this.sums[o + 5],
       };
+    }
+  }
+
+  /** Every person-axis cell's capability grain; call after the last rating. */
+  *capabilityRows(): Generator<CapabilityRollupRow> {
+    const n = this.capabilityCount;
+    for (let person = 0; person < this.personKeys.length; person++) {
+      const sums = this.capabilitySums[person];
+      if (sums === undefined) continue;
+      const [organisationCode, staffGroupCode, archetypeCode, bandCode] = this.personKeys[person];
+      yield { organisationCode, staffGroupCode, archetypeCode, bandCode, required: sums.subarray(0, n), met: sums.subarray(n) };
     }
   }
 }

@@ -2,10 +2,12 @@
 // (a file is each of its organisations' complete submission, so nothing else contributes).
 // Each row holds, for one person-axis cell × one framework grain value: respondents with at
 // least one required rating there, required and met ratings, and per-respondent sums Σr², Σu²,
-// Σru (u = unmet) from which a pooled variance can be computed at any grain.
+// Σru (u = unmet) from which a pooled variance can be computed at any grain. The capability grain
+// is one row per person-axis cell with an array per measure (capability_rollups, decision 014).
 import type { Sql } from "../db/client";
 
-export const ROLLUP_GRAINS = ["all", "domain", "sub_domain", "section", "capability", "level", "domain_level"];
+/** The grains of the rollups table; the capability grain is in capability_rollups. */
+export const ROLLUP_GRAINS = ["all", "domain", "sub_domain", "section", "level", "domain_level"];
 
 /** Removes the rollups of these organisations in the wave (before a reload, or on withdrawal). */
 export async function deleteRollups(tx: Sql, waveId: number, organisationCodes: string[]): Promise<void> {
@@ -15,6 +17,7 @@ export async function deleteRollups(tx: Sql, waveId: number, organisationCodes: 
     organisationCodes,
     ROLLUP_GRAINS,
   ]);
+  await tx.query("delete from capability_rollups where wave_id = $1 and organisation_code = any($2::text[])", [waveId, organisationCodes]);
 }
 
 /**
@@ -54,16 +57,39 @@ export async function insertRollups(tx: Sql, waveId: number, source: string): Pr
               count(*) as r, sum(q.met) as m
        from required q join capability_nodes cn on cn.capability_id = q.capability_id and cn.node_type <> 'domain'
        group by q.organisation_code, q.staff_group_code, q.archetype_code, q.band_code, q.pseudonym, cn.node_type, cn.node_code
-     ), per_capability as (
-       -- One rating per respondent and capability: r = 1.
-       select ${person}, code, 1 as r, met as m from required
      )
      ${finish("'domain_level'", "domain_code || ':' || level", "domain_level", ["domain_code", "level"])}
      union all ${finish("'domain'", "domain_code", "per_domain", ["domain_code"])}
      union all ${finish("'level'", "level::text", "per_level", ["level"])}
      union all ${finish("'all'", "''", "per_all", [])}
-     union all ${finish("node_type", "node_code", "per_node", ["node_type", "node_code"])}
-     union all ${finish("'capability'", "code", "per_capability", ["code"])}`,
+     union all ${finish("node_type", "node_code", "per_node", ["node_type", "node_code"])}`,
+    [waveId],
+  );
+  // The capability grain: per cell, one array element per capability of the framework in
+  // sort_order, 0 where nobody in the cell was required to rate it.
+  await tx.query(
+    `insert into capability_rollups (wave_id, ${person}, required, met)
+     with required as materialized (
+       select s.organisation_code, s.staff_group_code, s.archetype_code, coalesce(s.band_code, '') as band_key,
+              c.sort_order, (s.rating >= f.met_threshold)::int as met
+       from ${source} s
+       join capabilities c on c.id = s.capability_id
+       join frameworks f on f.id = c.framework_id
+       where strpos(c.archetypes, s.archetype_code) > 0
+     ), per_capability as (
+       select organisation_code, staff_group_code, archetype_code, band_key, sort_order, count(*)::int as r, sum(met)::int as m
+       from required group by organisation_code, staff_group_code, archetype_code, band_key, sort_order
+     ), cells as (
+       select distinct organisation_code, staff_group_code, archetype_code, band_key from per_capability
+     )
+     select $1::int, x.organisation_code, x.staff_group_code, x.archetype_code, nullif(x.band_key, ''),
+            array_agg(coalesce(p.r, 0) order by c.sort_order), array_agg(coalesce(p.m, 0) order by c.sort_order)
+     from cells x
+     cross join capabilities c
+     left join per_capability p on p.organisation_code = x.organisation_code and p.staff_group_code = x.staff_group_code
+       and p.archetype_code = x.archetype_code and p.band_key = x.band_key and p.sort_order = c.sort_order
+     where c.framework_id = (select framework_id from waves where id = $1)
+     group by x.organisation_code, x.staff_group_code, x.archetype_code, x.band_key`,
     [waveId],
   );
 }

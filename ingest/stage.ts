@@ -32,6 +32,8 @@ export interface StagedFile {
   respondentLines: Spill;
   /** The file's rollups as CSV lines (ROLLUP_SPILL_COLUMNS); null when they must be built in SQL at load (respondents' rows not together, or too many cells). */
   rollupLines: Spill | null;
+  /** Its capability rollups likewise (CAPABILITY_ROLLUP_SPILL_COLUMNS), null with rollupLines. */
+  capabilityRollupLines: Spill | null;
   /** Assessment dates of the file's respondents, for the wave's window and reference date. */
   dates: WaveDates;
   respondents: number;
@@ -62,21 +64,35 @@ export interface StageOptions {
 
 export const RESPONDENT_SPILL_COLUMNS = ["organisation_code", "pseudonym", "staff_group_code", "archetype_code", "band_code", "assessed_month"];
 export const ROLLUP_SPILL_COLUMNS = ["organisation_code", "staff_group_code", "archetype_code", "band_code", "grain", "grain_key", "respondents", "required", "met", "sum_r2", "sum_u2", "sum_ru"];
+export const CAPABILITY_ROLLUP_SPILL_COLUMNS = ["organisation_code", "staff_group_code", "archetype_code", "band_code", "required", "met"];
 
 /** A StagedFile as it crosses to the loader thread (structured clone: scratch files by descriptor). */
-export type StagedTransfer = Omit<StagedFile, "ratings" | "respondentLines" | "rollupLines"> & {
+export type StagedTransfer = Omit<StagedFile, "ratings" | "respondentLines" | "rollupLines" | "capabilityRollupLines"> & {
   ratings: SpillHandle & { count: number };
   respondentLines: SpillHandle;
   rollupLines: SpillHandle | null;
+  capabilityRollupLines: SpillHandle | null;
 };
 
 export function transferStage(staged: StagedFile): StagedTransfer {
-  return { ...staged, ratings: staged.ratings.handle(), respondentLines: staged.respondentLines.handle(), rollupLines: staged.rollupLines?.handle() ?? null };
+  return {
+    ...staged,
+    ratings: staged.ratings.handle(),
+    respondentLines: staged.respondentLines.handle(),
+    rollupLines: staged.rollupLines?.handle() ?? null,
+    capabilityRollupLines: staged.capabilityRollupLines?.handle() ?? null,
+  };
 }
 
 /** The loader thread's view of a staged file; the staging thread keeps and closes its scratch files. */
 export function receiveStage(t: StagedTransfer): StagedFile {
-  return { ...t, ratings: new RatingSpill(t.ratings), respondentLines: new Spill(t.respondentLines), rollupLines: t.rollupLines && new Spill(t.rollupLines) };
+  return {
+    ...t,
+    ratings: new RatingSpill(t.ratings),
+    respondentLines: new Spill(t.respondentLines),
+    rollupLines: t.rollupLines && new Spill(t.rollupLines),
+    capabilityRollupLines: t.capabilityRollupLines && new Spill(t.capabilityRollupLines),
+  };
 }
 
 /** Frees a staged file's scratch files. */
@@ -84,6 +100,7 @@ export function dropStage(staged: StagedFile): void {
   staged.ratings.close();
   staged.respondentLines.close();
   staged.rollupLines?.close();
+  staged.capabilityRollupLines?.close();
 }
 
 const RESPONDENT_COLUMNS = ["respondent_id", "organisation_code", "staff_group", "archetype", "assessed_on", "band"] as const;
@@ -103,7 +120,7 @@ export async function stageFile(
   const name = path.basename(file);
   const { profile } = options;
   const staged: StagedFile = {
-    file, ratings: new RatingSpill(), respondentLines: new Spill("respondents"), rollupLines: null,
+    file, ratings: new RatingSpill(), respondentLines: new Spill("respondents"), rollupLines: null, capabilityRollupLines: null,
     dates: { months: new Map(), first: null, last: null }, respondents: 0,
     rows: 0, ratingCount: 0, problems: [], problemCount: 0, organisations: new Map(), layout: null, format: "",
   };
@@ -155,7 +172,8 @@ export async function stageFile(
       rows.writeRespondents(staged.respondentLines);
       if (rows.rollups) {
         staged.rollupLines = new Spill("rollups");
-        writeRollupLines(rows.rollups, staged.rollupLines);
+        staged.capabilityRollupLines = new Spill("capability-rollups");
+        writeRollupLines(rows.rollups, staged.rollupLines, staged.capabilityRollupLines);
       }
     }
   } catch (error) {
@@ -180,16 +198,25 @@ export async function stageFile(
 }
 
 /** Rollup rows as CSV lines, a block of lines per write. */
-function writeRollupLines(builder: RollupBuilder, spill: Spill): void {
+function writeRollupLines(builder: RollupBuilder, nodes: Spill, capabilities: Spill): void {
   let text = "";
-  for (const r of builder.rows()) {
-    text += `${r.organisationCode},${r.staffGroupCode},${r.archetypeCode},${r.bandCode ?? ""},${r.grain},${csvText(r.grainKey)},${r.respondents},${r.required},${r.met},${r.sumR2},${r.sumU2},${r.sumRu}\n`;
-    if (text.length >= 1 << 16) {
+  const flush = (spill: Spill, force = false) => {
+    if (force || text.length >= 1 << 16) {
       spill.appendText(text);
       text = "";
     }
+  };
+  for (const r of builder.rows()) {
+    text += `${r.organisationCode},${r.staffGroupCode},${r.archetypeCode},${r.bandCode ?? ""},${r.grain},${csvText(r.grainKey)},${r.respondents},${r.required},${r.met},${r.sumR2},${r.sumU2},${r.sumRu}\n`;
+    flush(nodes);
   }
-  spill.appendText(text);
+  flush(nodes, true);
+  for (const r of builder.capabilityRows()) {
+    // Arrays as PostgreSQL literals, quoted for CSV: "{3,0,1,…}".
+    text += `${r.organisationCode},${r.staffGroupCode},${r.archetypeCode},${r.bandCode ?? ""},"{${r.required.join(",")}}","{${r.met.join(",")}}"\n`;
+    flush(capabilities);
+  }
+  flush(capabilities, true);
 }
 
 /** A CSV field for COPY: quoted, so an empty grain key stays an empty string rather than null. */

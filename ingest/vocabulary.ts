@@ -82,9 +82,10 @@ export function buildVocabulary(input: VocabularyInput): Vocabulary {
     scaleMin: input.framework.scaleMin,
     scaleMax: input.framework.scaleMax,
     metThreshold: input.framework.metThreshold ?? 3,
-    capabilityFacts: input.capabilities.map((c) => ({
+    capabilityFacts: input.capabilities.map((c, i) => ({
       id: c.id,
       code: c.code,
+      position: c.position ?? i + 1,
       domainCode: c.domainCode ?? "",
       level: c.level ?? 0,
       archetypes: c.archetypes ?? "",
@@ -112,7 +113,7 @@ export async function loadVocabulary(tx: Sql, frameworkVersion: string): Promise
     tx.query<VocabularyInput["staffGroups"][number]>(`select code, name, long_name as "longName" from staff_groups`),
     tx.query<VocabularyInput["archetypes"][number]>("select code, name from archetypes"),
     tx.query<VocabularyInput["capabilities"][number]>(
-      `select c.id, c.code, c.domain_code as "domainCode", c.level, c.archetypes,
+      `select c.id, c.code, c.sort_order as position, c.domain_code as "domainCode", c.level, c.archetypes,
          coalesce(json_agg(json_build_object('type', n.node_type, 'code', n.node_code)) filter (where n.node_code is not null), '[]') as nodes
        from capabilities c left join capability_nodes n on n.capability_id = c.id and n.node_type <> 'domain'
        where c.framework_id = $1 group by c.id`,

@@ -1,6 +1,6 @@
-// Builds the SQL of a gaps request. Two stages: first sum rollup rows per (wave, grain value,
-// person dimensions) — the only aggregation, and only across the person axis — then join the small
-// result to the tables that give codes their names and order. Pure: a plan in, text and params out.
+// Builds the SQL of a gaps request. Two stages: first sum rollup cells (the rollup_cells view) per
+// (wave, grain value, person dimensions) — the only aggregation, and only across the person axis —
+// then join the small result to the tables that give codes their names and order. Pure: a plan in, text and params out.
 import type { Dimension, GapPlan, PersonDimension, RollupGrain } from "./dimensions";
 import type { Scope } from "./scope";
 
@@ -101,7 +101,7 @@ export function gapSql(plan: GapPlan, scope: Scope, waveIds: number[]): { text: 
   const cells = `
     select ${cellKeys.join(", ")},
            sum(ro.respondents)::int as respondents, sum(ro.required)::int as required, sum(ro.met)::int as met
-    from rollups ro
+    from rollup_cells ro
     join waves w on w.id = ro.wave_id
     ${needsMembership ? `join organisation_memberships m on m.organisation_code = ro.organisation_code
        and w.reference_date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)` : ""}

@@ -40,7 +40,7 @@ function write(exp: GeneratedExport, shape: ExportShape, name: string): string {
 async function figures(db: Sql, org: string) {
   const rollups = await db.query(
     `select staff_group_code, archetype_code, band_code, grain, grain_key, respondents, required, met, sum_r2, sum_u2, sum_ru
-     from rollups r join waves w on w.id = r.wave_id
+     from rollup_cells r join waves w on w.id = r.wave_id
      where w.label = $1 and organisation_code = $2
      order by staff_group_code, archetype_code, band_code, grain, grain_key`,
     [LATEST, org],
@@ -112,5 +112,10 @@ describe.each(TARGETS)("export shapes on %s", (target) => {
          having count(*) > 1) d`,
     );
     expect(repeated).toBe(0);
+    const [{ repeatedCells }] = await t.db.query<{ repeatedCells: number }>(
+      `select count(*)::int as "repeatedCells" from (select 1 from capability_rollups
+         group by wave_id, organisation_code, staff_group_code, archetype_code, coalesce(band_code, '') having count(*) > 1) d`,
+    );
+    expect(repeatedCells).toBe(0);
   });
 });

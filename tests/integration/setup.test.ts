@@ -9,7 +9,7 @@ import { importFramework, readFrameworkFiles } from "../../db/framework";
 import { readMigrations } from "../../db/migrate";
 import { InputError } from "../../db/problems";
 import { prepareDatabase } from "../../db/setup";
-import { openEmpty, TARGETS, type TestDatabase } from "../support/databases";
+import { openEmpty, openFixture, TARGETS, type TestDatabase } from "../support/databases";
 
 const BUNDLED = "db/framework/ai-dht-2023-illustrative";
 
@@ -47,6 +47,35 @@ describe.each(TARGETS)("setup on %s", (target) => {
       { on: "2025-11-01", icb_code: "QKK", region_code: "Y56" },
       { on: "2026-07-01", icb_code: "QKS", region_code: "Y59" },
     ]);
+  });
+
+  it("migration 0004 packs existing capability rollup rows into arrays, every cell unchanged", async () => {
+    t = await openFixture(target);
+    const cells = () =>
+      t.db.query(
+        `select wave_id, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key,
+                respondents, required, met, sum_r2, sum_u2, sum_ru
+         from rollup_cells order by 1, 2, 3, 4, 5, 6, 7`,
+      );
+    const before = await cells();
+    expect(before.filter((c) => c.grain === "capability").length).toBeGreaterThan(1000);
+    // The database as 0003 left it: capability cells as rollup rows, no arrays.
+    await t.db.query("alter table rollups drop constraint rollups_grain");
+    await t.db.query(
+      `insert into rollups select wave_id, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key,
+         respondents, required, met, sum_r2, sum_u2, sum_ru from rollup_cells where grain = 'capability'`,
+    );
+    await t.db.query("delete from capability_rollups");
+    const migration = readMigrations().find((m) => m.tag === "0004_capability_rollups")!;
+    const data = migration.statements.filter((s) => /^(-- Existing waves|DELETE FROM "rollups")/.test(s));
+    expect(data).toHaveLength(2);
+    for (const statement of data) await t.db.query(statement);
+    expect(await cells()).toEqual(before);
+    const [{ rows, cells: distinct }] = await t.db.query<{ rows: number; cells: number }>(
+      `select count(*)::int as rows, count(distinct (wave_id, organisation_code, staff_group_code, archetype_code, band_code))::int as cells
+       from capability_rollups`,
+    );
+    expect(rows).toBe(distinct);
   });
 
   it("refuses a database migrated by newer code", async () => {

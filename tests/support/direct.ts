@@ -43,12 +43,13 @@ export async function snapshot(db: Sql): Promise<{ respondents: number; ratings:
     `select (select count(*) from respondents)::int as respondents, (select count(*) from ratings)::int as ratings,
             (select count(*) from submissions)::int as submissions, (select count(*) from batches)::int as batches,
             (select count(*) from waves)::int as waves, (select count(*) from rollups)::int as rollups,
+            (select count(*) from capability_rollups)::int as capability_rollups,
             (select md5(coalesce(string_agg(concat_ws('|', submission_id, month, respondents), ',' order by submission_id, month), ''))
              from submission_months) as month_checksum,
             (select md5(coalesce(string_agg(concat_ws('|', wave_id, organisation_code, staff_group_code, archetype_code,
                band_code, grain, grain_key, respondents, required, met, sum_r2, sum_u2, sum_ru), ',' order by
                wave_id, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key), ''))
-             from rollups) as rollup_checksum,
+             from rollup_cells) as rollup_checksum,
             (select md5(coalesce(string_agg(concat_ws('|', respondent_id, capability_id, rating), ','
                order by respondent_id, capability_id), '')) from ratings) as rating_checksum`,
   );

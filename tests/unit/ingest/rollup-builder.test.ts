@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import { type CapabilityFacts, RollupBuilder } from "../../../ingest/rollup-builder";
 
 const CAPABILITIES: CapabilityFacts[] = [
-  { id: 1, code: "1-01", domainCode: "1", level: 1, archetypes: "U", nodes: [{ type: "sub_domain", code: "1.1" }] },
-  { id: 2, code: "1-02", domainCode: "1", level: 2, archetypes: "UD", nodes: [] },
-  { id: 3, code: "2-01", domainCode: "2", level: 1, archetypes: "D", nodes: [] },
+  { id: 1, code: "1-01", position: 1, domainCode: "1", level: 1, archetypes: "U", nodes: [{ type: "sub_domain", code: "1.1" }] },
+  { id: 2, code: "1-02", position: 2, domainCode: "1", level: 2, archetypes: "UD", nodes: [] },
+  { id: 3, code: "2-01", position: 3, domainCode: "2", level: 1, archetypes: "D", nodes: [] },
 ];
 
 describe("RollupBuilder", () => {
@@ -30,12 +30,16 @@ describe("RollupBuilder", () => {
         ["level", "2", 1, 1, 0, 1, 1, 1],
         ["domain_level", "1:1", 2, 2, 1, 2, 1, 1],
         ["domain_level", "1:2", 1, 1, 0, 1, 1, 1],
-        ["capability", "1-01", 2, 2, 1, 2, 1, 1],
-        ["capability", "1-02", 1, 1, 0, 1, 1, 1],
         ["sub_domain", "1.1", 2, 2, 1, 2, 1, 1],
       ].sort(),
     );
     for (const r of builder.rows()) expect(r).toMatchObject({ organisationCode: "RX1", staffGroupCode: "NMR", archetypeCode: "U", bandCode: "5" });
+    // The capability grain, one element per capability by position: 1-01 required of both and met
+    // by A; 1-02 required of A, not met; 2-01 required of nobody in this cell.
+    const capabilityRows = [...builder.capabilityRows()];
+    expect(capabilityRows.map((r) => ({ ...r, required: [...r.required], met: [...r.met] }))).toEqual([
+      { organisationCode: "RX1", staffGroupCode: "NMR", archetypeCode: "U", bandCode: "5", required: [2, 1, 0], met: [1, 0, 0] },
+    ]);
   });
 
   it("keeps person-axis cells apart, a missing band included", () => {
@@ -49,10 +53,15 @@ describe("RollupBuilder", () => {
       [null, 1, 1],
       ["5", 1, 0],
     ]);
+    expect([...builder.capabilityRows()].map((r) => [r.bandCode, [...r.required], [...r.met]])).toEqual([
+      [null, [0, 0, 1], [0, 0, 1]],
+      ["5", [0, 0, 1], [0, 0, 0]],
+    ]);
   });
 
   it("stops at its cell limit, so the caller rolls up in SQL instead", () => {
-    const builder = new RollupBuilder(CAPABILITIES, 3, 5);
+    // A person-axis cell's capability arrays cost one cell here (3 capabilities); its 7 node-grain cells overflow 6.
+    const builder = new RollupBuilder(CAPABILITIES, 3, 6);
     builder.respondent("RX1", "NMR", "U", "5");
     builder.rating(1, 4);
     builder.rating(2, 4);
