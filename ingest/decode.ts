@@ -6,7 +6,7 @@
 // without one, the whole file is scanned once, and anything that is not valid UTF-8 is read as
 // Windows-1252 (so an "é" on the last row of an otherwise ASCII file is still read as "é").
 import { isAscii, isUtf8 } from "node:buffer";
-import { open } from "node:fs/promises";
+import { closeSync, openSync, readSync } from "node:fs";
 
 export type TextEncoding = "utf-8" | "windows-1252" | "utf-16le" | "utf-16be";
 export type Delimiter = "," | ";" | "\t";
@@ -47,17 +47,19 @@ export function sniff(head: Buffer): Signature {
 
 /** A file's bytes, one fresh buffer per chunk (the CSV parser may keep slices of them). */
 export async function* readChunks(file: string, onRead?: (bytes: number) => void): AsyncGenerator<Buffer> {
-  const handle = await open(file, "r");
+  // Synchronous reads: a 64 KB piece comes from the page cache in microseconds, while an awaited
+  // read waits for the thread pool and left the reading thread idle a quarter of the time.
+  const fd = openSync(file, "r");
   try {
     for (;;) {
       const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      const bytesRead = readSync(fd, buffer, 0, CHUNK_BYTES, null);
       if (bytesRead === 0) return;
       onRead?.(bytesRead);
       yield bytesRead === CHUNK_BYTES ? buffer : buffer.subarray(0, bytesRead);
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

@@ -7,7 +7,6 @@
 // Excel leaves below the data — are skipped but still counted, so later rows keep their numbers.
 // Arrow has no blank rows: the header (field names) is row 1 and record i (from 0) is row i + 2.
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { isAscii, isUtf8 } from "node:buffer";
 import { CsvSplitter, CsvSyntaxError } from "./csv";
@@ -31,7 +30,7 @@ export { SourceError } from "./source-error";
 
 export async function hashFile(file: string): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  for await (const chunk of readChunks(file)) hash.update(chunk);
   return hash.digest("hex");
 }
 
