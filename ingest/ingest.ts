@@ -179,17 +179,17 @@ async function ingestInSession(db: Database, session: Session, files: string[], 
   }
   const clashing = clashes(organisations);
 
-  // Loads run one after another on a loading thread while the reading goes on (PostgreSQL, several
-  // files); at most one staged file waits for its turn besides the one loading, so scratch files
-  // stay few. PGlite's database lives on this thread: there, each file loads after it is read.
+  // Loads run on a loading thread while the reading goes on (PostgreSQL, several files), up to its
+  // lanes at once; at most one checked file waits for a lane, so scratch files stay few. PGlite's
+  // database lives on this thread: there, files load one after another, each after it is read.
   const loader = db.url && candidates.length > 1 && !options.dryRun ? loaderOnWorker(db.url) : loaderOnSession(session);
   const queue: Promise<void>[] = [];
   // The first load that failed other than by refusing its file (e.g. the database went away).
   const failed: { error?: unknown } = {};
+  const lanes = new Lanes(loader.lanes);
   const load = (s: Staged) => {
-    const previous = queue.at(-1) ?? Promise.resolve();
-    const done = previous
-      .then(async () => {
+    const done = lanes
+      .run(async () => {
         if ("error" in failed) return;
         await finish(await loadOne(loader, s, options, vocab.frameworkId, isSynthetic(s.file)));
       })
@@ -229,7 +229,7 @@ async function ingestInSession(db: Database, session: Session, files: string[], 
         }
         continue;
       }
-      while (queue.length > 1) await queue[0];
+      while (queue.length > loader.lanes) await Promise.race(queue);
       if ("error" in failed) {
         dropStage(stage);
         break;
@@ -259,6 +259,25 @@ function clashProblems(s: Staged, clash: Map<string, string[]> | undefined): Pro
 }
 
 type Candidate = { file: string; sha256: string; startedAt: number; bytes: number };
+
+/** Runs tasks with at most `size` at a time, in the order they were given. */
+class Lanes {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(); // the lane passes straight to the next task
+      else this.running--;
+    }
+  }
+}
 type Staged = Candidate & { stage: StagedFile };
 
 function megabytes(bytes: number): string {

@@ -1,5 +1,5 @@
-// The loading thread (ingest/loader.ts): its own PostgreSQL connection, one staged file at a time,
-// each in its own transaction. The staged file's scratch files are read through the descriptors
+// The loading thread (ingest/loader.ts): its own PostgreSQL connections, one per staged file
+// being loaded (up to WORKER_LANES at once), each file in its own transaction. The staged file's scratch files are read through the descriptors
 // the reading thread opened; that thread closes them once the answer is back.
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "../db/client";
@@ -10,7 +10,7 @@ import { receiveStage, type StagedTransfer } from "./stage";
 
 const db = await openDatabase({ url: (workerData as { url: string }).url });
 
-parentPort!.on("message", async (message: Omit<LoadRequest, "staged"> & { staged: StagedTransfer }) => {
+parentPort!.on("message", async ({ id, request: message }: { id: number; request: Omit<LoadRequest, "staged"> & { staged: StagedTransfer } }) => {
   let reply: LoadReply;
   try {
     const request: LoadRequest = { ...message, staged: receiveStage(message.staged) };
@@ -26,5 +26,5 @@ parentPort!.on("message", async (message: Omit<LoadRequest, "staged"> & { staged
         ? { refused: { message: error.problems.length ? error.message.split("\n")[0] : error.message, problems: error.problems } }
         : { error: { message: (error as Error).message, stack: (error as Error).stack } };
   }
-  parentPort!.postMessage(reply);
+  parentPort!.postMessage({ id, reply });
 });

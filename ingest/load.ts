@@ -1,7 +1,8 @@
 // Moves one staged, valid file into the assessment tables in a single transaction: the file's
 // submissions replace the current ones of each organisation × wave it holds, its scratch files are
-// copied straight into respondents, ratings and rollups (COPY, no intermediate table), and the
-// wave's dates follow. Either all of it commits or none of it does.
+// copied straight into ratings, respondents and rollups (COPY, no intermediate table), and the
+// wave's dates follow. Either all of it commits or none of it does. Only the ratings are copied
+// before the wave's lock is taken, so loads into one wave overlap there (decision 015).
 import path from "node:path";
 import type { Sql } from "../db/client";
 import { InputError, type Problem } from "../db/problems";
@@ -55,9 +56,26 @@ export async function alreadyLoaded(tx: Sql, sha256: string, waveLabel: string):
 export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome> {
   const { staged } = req;
   const file = path.basename(staged.file);
+  const respondents = staged.respondents;
+  // Respondent ids come from the table's own sequence, so concurrent loads never collide; the
+  // file's respondent numbers map to them when the ratings are copied.
+  const [{ ids }] = await tx.query<{ ids: number[] }>(
+    "select coalesce(array_agg(nextval(pg_get_serial_sequence('respondents', 'id'))::int), '{}') as ids from generate_series(1, $1)",
+    [respondents],
+  );
+  const idOf = Int32Array.from(ids);
+  // The ratings, the bulk of the work, are copied before the wave's lock is taken: they carry no
+  // foreign key and their respondents' ids are already theirs, so another file's load into the
+  // same wave can hold the lock meanwhile (decision 015). Nothing is visible before the commit.
+  await tx.query("savepoint ratings_copied");
+  await tx.copyBinary("ratings", ["respondent_id", "capability_id", "rating"], ratingTuples(staged.ratings, idOf));
   await tx.query("select pg_advisory_xact_lock($1, hashtext($2))", [WAVE_LOCK_CLASS, req.waveLabel]);
   const again = await alreadyLoaded(tx, req.sha256, req.waveLabel);
-  if (again) return { kind: "already-loaded", message: again };
+  if (again) {
+    // The same content loaded by another process while this one copied: its ratings go.
+    await tx.query("rollback to savepoint ratings_copied");
+    return { kind: "already-loaded", message: again };
+  }
 
   let wave = await findWave(tx, req.waveLabel);
   const waveId = wave ? wave.id : await createWave(tx, req.waveLabel, req.frameworkId, staged.dates);
@@ -69,7 +87,6 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
     );
   }
   const organisations = [...staged.organisations.keys()].sort();
-  const respondents = staged.respondents;
   const [{ id: batchId }] = await tx.query<{ id: number }>(
     `insert into batches (file_name, sha256, wave_id, rows, ratings, respondents, layout, source_format, profile, synthetic, seconds)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0) returning id`,
@@ -94,20 +111,12 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
     "insert into submission_months (submission_id, month, respondents) select s, m::date, n from unnest($1::int[], $2::text[], $3::int[]) as u(s, m, n)",
     [months.map((m) => m.id), months.map((m) => m.month), months.map((m) => m.n)],
   );
-  // Respondent ids come from the table's own sequence, so concurrent loads never collide; the
-  // file's respondent numbers map to them when the ratings are copied.
-  const [{ ids }] = await tx.query<{ ids: number[] }>(
-    "select coalesce(array_agg(nextval(pg_get_serial_sequence('respondents', 'id'))::int), '{}') as ids from generate_series(1, $1)",
-    [respondents],
-  );
-  const idOf = Int32Array.from(ids);
   const submissionOf = new Map(submissions.map((s) => [s.organisation_code, s.id]));
   await tx.copyCsv(
     "respondents",
     ["id", "submission_id", "wave_id", ...RESPONDENT_SPILL_COLUMNS],
     respondentRows(staged, idOf, submissionOf, waveId),
   );
-  await tx.copyBinary("ratings", ["respondent_id", "capability_id", "rating"], ratingTuples(staged.ratings, idOf));
   await deleteRollups(tx, waveId, organisations);
   if (staged.rollupLines && staged.capabilityRollupLines) {
     await tx.copyCsv("rollups", ["wave_id", ...ROLLUP_SPILL_COLUMNS], prefixed(staged.rollupLines.lines(), `${waveId},`));

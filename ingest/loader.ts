@@ -12,15 +12,24 @@ import { transferStage } from "./stage";
 export interface Loader {
   /** Loads one staged file in its own transaction; throws InputError when the file is refused. */
   load(request: LoadRequest): Promise<LoadOutcome>;
+  /** How many loads may run at once. */
+  lanes: number;
   close(): Promise<void>;
 }
 
 export function loaderOnSession(session: Session): Loader {
   return {
     load: (request) => session.transaction((tx) => loadStaged(tx, request)),
+    lanes: 1,
     close: async () => {},
   };
 }
+
+/**
+ * Loads at once on the loading thread, each on its own connection: while one holds the wave's
+ * lock (and waits for its commit to reach the disk), the other copies its ratings.
+ */
+export const WORKER_LANES = 2;
 
 /** What the worker (ingest/load-worker.ts) answers for one file. */
 export type LoadReply =
@@ -35,25 +44,27 @@ export function loaderOnWorker(url: string): Loader {
     // the process's peak memory flat (docs/benchmarks.md).
     resourceLimits: { maxOldGenerationSizeMb: 64 },
   });
-  // One request at a time (the caller awaits each), so the next reply is the answer.
-  let pending: { resolve: (r: LoadReply) => void; reject: (e: Error) => void } | null = null;
-  worker.on("message", (reply: LoadReply) => {
-    const p = pending;
-    pending = null;
+  // Requests by number: up to WORKER_LANES are answered in any order.
+  const pending = new Map<number, { resolve: (r: LoadReply) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  worker.on("message", ({ id, reply }: { id: number; reply: LoadReply }) => {
+    const p = pending.get(id);
+    pending.delete(id);
     p?.resolve(reply);
   });
   const fail = (error: Error) => {
-    const p = pending;
-    pending = null;
-    p?.reject(error);
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
   };
   worker.on("error", fail);
   worker.on("exit", (code) => fail(new Error(`the loading thread stopped (exit code ${code})`)));
   return {
+    lanes: WORKER_LANES,
     async load(request) {
+      const id = next++;
       const reply = await new Promise<LoadReply>((resolve, reject) => {
-        pending = { resolve, reject };
-        worker.postMessage({ ...request, staged: transferStage(request.staged) });
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, request: { ...request, staged: transferStage(request.staged) } });
       });
       if ("outcome" in reply) return reply.outcome;
       if ("refused" in reply) throw new InputError(reply.refused.message, reply.refused.problems);

@@ -4,8 +4,9 @@
 // - while staging (both databases): the child's open, already unlinked scratch file of ratings
 //   (/proc/<pid>/fd) holding rows;
 // - inside the load transaction on PostgreSQL: the child's backend in pg_stat_activity (found by its
-//   application_name) running the COPY into ratings with rows already copied (pg_stat_progress_copy)
-//   while holding the wave's advisory lock;
+//   application_name) running the COPY into ratings with rows already copied (pg_stat_progress_copy);
+//   and again later, holding the wave's advisory lock after superseding the old submission, held up
+//   at the capability rollups, which the test locks;
 // - inside the load transaction on PGlite (the database lives in the child): the ratings table's file
 //   growing (only a load inserts ratings, and PostgreSQL extends a table's file as it adds pages).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
@@ -134,12 +135,12 @@ describe.each(TARGETS)("ingest killed mid-load on %s", (target) => {
       expect(child.outcomes()).toEqual([]); // no outcome was reached
       expect(await t.use(tableState)).toEqual(before);
 
-      // Kill 2: inside the load transaction, after the old submission was superseded and its ratings deleted.
+      // Kill 2: inside the load transaction, with ratings copied into the table (uncommitted).
       if (target === "postgres") {
         const app = "capgap-crash-load";
         child = ingest({ ...t.env, PGAPPNAME: app });
         const loading = await t.use((db) =>
-          waitFor("the load transaction to copy ratings", () => backendOf(db, app, (b) => b.wave_lock && /^\s*copy ratings\b/i.test(b.query) && (b.copied ?? 0) > 0), { children: [child] }),
+          waitFor("the load transaction to copy ratings", () => backendOf(db, app, (b) => /^\s*copy ratings\b/i.test(b.query) && (b.copied ?? 0) > 0), { children: [child] }),
         );
         await killHard(child);
         await t.use((db) => backendGone(db, loading.pid));
@@ -155,6 +156,37 @@ describe.each(TARGETS)("ingest killed mid-load on %s", (target) => {
       expect(child.outcomes()).toEqual([]); // no outcome was reached
       expect(scratchFilesOf(child.pid)).toEqual([]);
       expect(await t.use(tableState)).toEqual(before);
+
+      // Kill 3 (PostgreSQL): later in the transaction, holding the wave's lock, with the old
+      // submission superseded and the new respondents copied: held at the capability rollups,
+      // which this test keeps locked until the process is dead.
+      if (target === "postgres") {
+        const app = "capgap-crash-late";
+        const locker = await openDatabase({ url: t.env.DATABASE_URL });
+        try {
+          const pid = await locker.session((session) =>
+            session.transaction(async (tx) => {
+              await tx.query("lock table capability_rollups in access exclusive mode");
+              child = ingest({ ...t.env, PGAPPNAME: app });
+              const held = await t.use((db) =>
+                waitFor(
+                  "the load to reach the capability rollups with the wave's lock held",
+                  () => backendOf(db, app, (b) => b.wave_lock && /^\s*delete from capability_rollups\b/i.test(b.query)),
+                  { children: [child] },
+                ),
+              );
+              await killHard(child);
+              return held.pid; // its backend ends once this lock is let go
+            }),
+          );
+          await t.use((db) => backendGone(db, pid));
+        } finally {
+          await locker.close();
+        }
+        expect(child.outcomes()).toEqual([]);
+        expect(scratchFilesOf(child.pid)).toEqual([]);
+        expect(await t.use(tableState)).toEqual(before);
+      }
 
       // The same command again: takes over the dead holder's lock (PGlite) and loads the file.
       const rerun = ingest(t.env);
