@@ -86,17 +86,35 @@ export interface TextScan {
  * validates at memory speed, so the cost is mostly reading the file a second time.
  */
 export async function scanText(file: string): Promise<TextScan> {
-  const utf8 = new Utf8Validator();
-  let valid = true;
-  let offset = 0;
-  for await (const chunk of readChunks(file)) {
+  const scanner = new TextScanner();
+  for await (const chunk of readChunks(file)) if (!scanner.push(chunk)) break;
+  return scanner.result();
+}
+
+/** scanText a piece at a time, for a pass that reads the whole file anyway (e.g. to hash it). */
+export class TextScanner {
+  private readonly utf8 = new Utf8Validator();
+  private valid = true;
+  private offset = 0;
+  private nulAt = -1;
+
+  /** Scans the next piece; false once a NUL byte settles the answer. */
+  push(chunk: Buffer): boolean {
+    if (this.nulAt >= 0) return false;
     const nul = chunk.indexOf(0);
-    if (nul >= 0) return { encoding: valid ? "utf-8" : "windows-1252", nulAt: offset + nul };
-    if (valid && utf8.push(chunk).failure) valid = false;
-    offset += chunk.length;
+    if (nul >= 0) {
+      this.nulAt = this.offset + nul;
+      return false;
+    }
+    if (this.valid && this.utf8.push(chunk).failure) this.valid = false;
+    this.offset += chunk.length;
+    return true;
   }
-  if (valid && utf8.end().failure) valid = false;
-  return { encoding: valid ? "utf-8" : "windows-1252", nulAt: -1 };
+
+  result(): TextScan {
+    if (this.nulAt < 0 && this.valid && this.utf8.end().failure) this.valid = false;
+    return { encoding: this.valid ? "utf-8" : "windows-1252", nulAt: this.nulAt };
+  }
 }
 
 export type DecodeFailure = "nul" | "not-utf-8" | "odd-length" | "unpaired-surrogate";

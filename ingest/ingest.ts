@@ -12,7 +12,8 @@ import type { Layout } from "./layouts/header";
 import { alreadyLoaded } from "./load";
 import { type Loader, loaderOnSession, loaderOnWorker } from "./loader";
 import { NO_PROFILE, type Profile } from "./profile";
-import { hashFile } from "./read";
+import { fingerprintFile } from "./read";
+import type { TextScan } from "./decode";
 import { clashes, organisationsIn } from "./prescan";
 import { dropStage, PROBLEM_LIMIT, type StagedFile, stageFile } from "./stage";
 import { loadVocabulary, type Vocabulary } from "./vocabulary";
@@ -152,7 +153,8 @@ async function ingestInSession(db: Database, session: Session, files: string[], 
       await done("rejected", "rejected", [{ file: path.basename(file), message: `is ${megabytes(bytes)}; the limit is ${megabytes(limits.maxFileBytes)} (INGEST_MAX_FILE_MB or --max-file-mb): split the export by organisation, or raise the limit` }]);
       continue;
     }
-    sha256 = await hashFile(file);
+    const fingerprint = await fingerprintFile(file);
+    sha256 = fingerprint.sha256;
     if (frameworkClash) {
       await done("rejected", "rejected", [{ file: path.basename(file), message: frameworkClash }]);
       continue;
@@ -168,7 +170,7 @@ async function ingestInSession(db: Database, session: Session, files: string[], 
       await done("rejected", "rejected", [{ file: path.basename(file), message: error.message }]);
       continue;
     }
-    candidates.push({ file, sha256, startedAt, bytes });
+    candidates.push({ file, sha256, startedAt, bytes, scan: fingerprint.scan });
   }
 
   // One file per organisation × wave per run: files sharing an organisation are all refused. Known
@@ -212,6 +214,7 @@ async function ingestInSession(db: Database, session: Session, files: string[], 
         layout,
         format,
         maxRows: limits.maxRows,
+        scan: c.scan,
         onProgress: options.onProgress && ((p) => options.onProgress!({ file: c.file, ...p })),
       });
       const s: Staged = { ...c, stage };
@@ -258,7 +261,7 @@ function clashProblems(s: Staged, clash: Map<string, string[]> | undefined): Pro
   }));
 }
 
-type Candidate = { file: string; sha256: string; startedAt: number; bytes: number };
+type Candidate = { file: string; sha256: string; startedAt: number; bytes: number; scan: TextScan };
 
 /** Runs tasks with at most `size` at a time, in the order they were given. */
 class Lanes {

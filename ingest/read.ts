@@ -23,15 +23,22 @@ import {
   scanText,
   sniff,
   type TextEncoding,
+  type TextScan,
+  TextScanner,
 } from "./decode";
 import { SAVE_AS_CSV, SourceError } from "./source-error";
 
 export { SourceError } from "./source-error";
 
-export async function hashFile(file: string): Promise<string> {
+/** A file's SHA-256 and its text scan (see scanText) from one read of it, for OpenOptions.scan. */
+export async function fingerprintFile(file: string): Promise<{ sha256: string; scan: TextScan }> {
   const hash = createHash("sha256");
-  for await (const chunk of readChunks(file)) hash.update(chunk);
-  return hash.digest("hex");
+  const scanner = new TextScanner();
+  for await (const chunk of readChunks(file)) {
+    hash.update(chunk);
+    scanner.push(chunk);
+  }
+  return { sha256: hash.digest("hex"), scan: scanner.result() };
 }
 
 export type SourceFormat =
@@ -66,6 +73,8 @@ export interface OpenOptions {
   column?: (header: string[]) => number;
   /** Given the header's cells, the columns that change on every row, if any (see CsvSplitter.varying). */
   varying?: (header: string[]) => number[] | null;
+  /** The file's scanText answer, when a pass over it made one already (fingerprintFile): saves a read. */
+  scan?: TextScan;
 }
 
 /** A legitimate row is well under a kilobyte: a longer one is an unclosed quote swallowing the file. */
@@ -116,7 +125,7 @@ export async function openTable(file: string, options: OpenOptions = {}): Promis
   else if (signature === "utf-16le-bom") encoding = "utf-16le";
   else if (signature === "utf-16be-bom") encoding = "utf-16be";
   else {
-    const scan = await scanText(file);
+    const scan = options.scan ?? (await scanText(file));
     if (scan.nulAt >= 0) {
       throw new SourceError(
         "the file contains binary data (NUL bytes), so it is not a CSV text file: export the data again and " + SAVE_AS_CSV,
@@ -233,7 +242,21 @@ async function* csvRecords(
     return utf8.decode(data, { stream: !final });
   };
   const split = (bytes: Buffer, final: boolean): SourceError | null => {
-    let data = carry ? Buffer.concat([carry, bytes]) : bytes;
+    if (carry?.length) {
+      // The carried part of a line is joined with the rest of that line only: joining it to the
+      // whole piece copied every byte of the file once more.
+      const lf = final ? -1 : bytes.indexOf(10);
+      const joined = Buffer.concat([carry, lf >= 0 ? bytes.subarray(0, lf + 1) : bytes]);
+      carry = null;
+      if (lf < 0) return splitText(joined, final);
+      const error = splitText(joined, false);
+      if (error) return error;
+      bytes = bytes.subarray(lf + 1);
+    }
+    return splitText(bytes, final);
+  };
+  const splitText = (bytes: Buffer, final: boolean): SourceError | null => {
+    let data = bytes;
     carry = null;
     let whole = true; // data ends at a line end or the file's end: no character is cut
     if (!final) {

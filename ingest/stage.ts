@@ -12,6 +12,7 @@ import { ColumnScreen } from "./pii";
 import { RollupBuilder } from "./rollup-builder";
 import type { Profile } from "./profile";
 import { pseudonymise } from "./pseudonym";
+import type { TextScan } from "./decode";
 import { type CsvRecord, describeFormat, openTable, SourceError } from "./read";
 import { capabilityOf, RatingSpill, Spill, type SpillHandle } from "./spill";
 import { type Respondent, validateCapability, validateRating, validateRespondent } from "./validate";
@@ -58,6 +59,8 @@ export interface StageOptions {
   /** --layout arrow: read as Arrow IPC whatever the file looks like. */
   format?: "csv" | "arrow";
   maxRows?: number;
+  /** The file's text scan from an earlier pass (fingerprintFile), if one was made. */
+  scan?: TextScan;
   /** Called after each batch of rows, for a progress bar. */
   onProgress?: (progress: { bytes: number; size: number; rows: number }) => void;
 }
@@ -143,6 +146,7 @@ export async function stageFile(
     const source = await openTable(file, {
       format: options.format,
       maxRows: options.maxRows,
+      scan: options.scan,
       varying: (cells) => {
         const h = mapOnce(cells);
         return "plan" in h && h.plan.layout === "long" ? [h.plan.at.capability_code, h.plan.at.rating] : null;

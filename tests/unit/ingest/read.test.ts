@@ -24,6 +24,7 @@ import {
   Bool,
   vectorFromArray,
 } from "apache-arrow";
+import { parse } from "csv-parse/sync";
 import { afterAll, describe, expect, it } from "vitest";
 import { CHUNK_BYTES, decodeWindows1252 } from "../../../ingest/decode";
 import { type CsvRecord, describeFormat, openTable, type OpenOptions, readCsv, SourceError } from "../../../ingest/read";
@@ -159,6 +160,27 @@ describe("dialects and row numbers", () => {
       expect(cells(records), JSON.stringify(text)).toEqual([["a", "b"], ["1", "2"], ["3", "4"]]);
       expect(rows(records)).toEqual([1, 2, 3]);
     }
+  });
+
+  it("reads a file of many pieces as csv-parse reads it whole: long lines, quoted line breaks and non-ASCII text across every boundary", async () => {
+    // A seeded mix of lines, so that line ends, quoted line breaks and multi-byte characters fall
+    // on and around many 64 KB piece boundaries.
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const lines = ["respondent_id,note,rating"];
+    for (let i = 0; lines.join("\n").length < 6 * CHUNK_BYTES; i++) {
+      const kind = random();
+      const note =
+        kind < 0.6 ? "x".repeat(Math.floor(random() * 40))
+        : kind < 0.8 ? `"café, ${"é".repeat(Math.floor(random() * 300))}"`
+        : kind < 0.95 ? `"two\nlines ""quoted"" ${"ü".repeat(Math.floor(random() * 20))}"`
+        : "y".repeat(2000 + Math.floor(random() * 70_000)); // longer than a piece
+      lines.push(`R-${i},${note},${i % 5}`);
+    }
+    const text = `${lines.join("\n")}\n`;
+    const { records, describe } = await read(write(text));
+    expect(describe).toBe("CSV, UTF-8, comma-separated");
+    expect(cells(records)).toEqual(parse(text, { relax_column_count: true }));
   });
 
   it("does not split a CRLF that straddles two read chunks", async () => {
