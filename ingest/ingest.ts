@@ -14,7 +14,7 @@ import { type Loader, loaderOnSession, loaderOnWorker } from "./loader";
 import { NO_PROFILE, type Profile } from "./profile";
 import { fingerprintFile } from "./read";
 import type { TextScan } from "./decode";
-import { clashes, organisationsIn } from "./prescan";
+import { clashes, type PrescanOptions } from "./prescan";
 import { dropStage, PROBLEM_LIMIT, type StagedFile, stageFile } from "./stage";
 import { loadVocabulary, type Vocabulary } from "./vocabulary";
 import { checkWaveLabel, findWave } from "./waves";
@@ -141,50 +141,60 @@ async function ingestInSession(db: Database, session: Session, files: string[], 
   const layout = options.layout === "arrow" ? null : options.layout;
   const format = options.layout === "arrow" ? ("arrow" as const) : undefined;
 
-  // Checks that need no reading of rows: size, framework, content already loaded.
-  const candidates: Candidate[] = [];
-  for (const file of files) {
-    const startedAt = Date.now();
-    const bytes = statSync(file).size;
-    let sha256 = "";
-    const done = (status: FileOutcome["status"], message: string, problems: Problem[] = []) =>
-      finish({ file, sha256, status, message, problems, problemCount: problems.length, rows: 0, ratings: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000, bytes, format: "", layout: null });
-    if (bytes > limits.maxFileBytes) {
-      await done("rejected", "rejected", [{ file: path.basename(file), message: `is ${megabytes(bytes)}; the limit is ${megabytes(limits.maxFileBytes)} (INGEST_MAX_FILE_MB or --max-file-mb): split the export by organisation, or raise the limit` }]);
-      continue;
-    }
-    const fingerprint = await fingerprintFile(file);
-    sha256 = fingerprint.sha256;
-    if (frameworkClash) {
-      await done("rejected", "rejected", [{ file: path.basename(file), message: frameworkClash }]);
-      continue;
-    }
+  // Loads run on a loading thread while the reading goes on (PostgreSQL, several files), up to its
+  // lanes at once. PGlite's database lives on this thread: there, files load one after another,
+  // each after it is read.
+  const loader = db.url && files.length > 1 && !options.dryRun ? loaderOnWorker(db.url) : loaderOnSession(session);
+  const prescan: PrescanOptions = { profile, layout, format, capabilities: vocab.capabilities, frameworkVersion: vocab.frameworkVersion };
+  // One file per organisation × wave per run: files sharing an organisation are all refused, which
+  // is known before any file loads, from each file's organisation column alone. A loading thread
+  // reads them for every file within the size limit from the start, while this thread checks and
+  // stages; here they are read for the candidates once known.
+  const withinLimit = (f: string) => {
     try {
-      const again = await alreadyLoaded(session, sha256, options.waveLabel);
-      if (again) {
-        await done("already-loaded", again);
+      return statSync(f).size <= limits.maxFileBytes;
+    } catch {
+      return false; // reported by the checks below
+    }
+  };
+  const early = loader.lanes > 1 ? loader.organisationsOf(files.filter(withinLimit), prescan) : null;
+  early?.catch(() => {}); // awaited below, or not needed
+
+  // Checks that need no reading of rows: size, framework, content already loaded.
+  const check = async (): Promise<Candidate[]> => {
+    const candidates: Candidate[] = [];
+    for (const file of files) {
+      const startedAt = Date.now();
+      const bytes = statSync(file).size;
+      let sha256 = "";
+      const done = (status: FileOutcome["status"], message: string, problems: Problem[] = []) =>
+        finish({ file, sha256, status, message, problems, problemCount: problems.length, rows: 0, ratings: 0, respondents: 0, organisations: [], seconds: (Date.now() - startedAt) / 1000, bytes, format: "", layout: null });
+      if (bytes > limits.maxFileBytes) {
+        await done("rejected", "rejected", [{ file: path.basename(file), message: `is ${megabytes(bytes)}; the limit is ${megabytes(limits.maxFileBytes)} (INGEST_MAX_FILE_MB or --max-file-mb): split the export by organisation, or raise the limit` }]);
         continue;
       }
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      await done("rejected", "rejected", [{ file: path.basename(file), message: error.message }]);
-      continue;
+      const fingerprint = await fingerprintFile(file);
+      sha256 = fingerprint.sha256;
+      if (frameworkClash) {
+        await done("rejected", "rejected", [{ file: path.basename(file), message: frameworkClash }]);
+        continue;
+      }
+      try {
+        const again = await alreadyLoaded(session, sha256, options.waveLabel);
+        if (again) {
+          await done("already-loaded", again);
+          continue;
+        }
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        await done("rejected", "rejected", [{ file: path.basename(file), message: error.message }]);
+        continue;
+      }
+      candidates.push({ file, sha256, startedAt, bytes, scan: fingerprint.scan });
     }
-    candidates.push({ file, sha256, startedAt, bytes, scan: fingerprint.scan });
-  }
+    return candidates;
+  };
 
-  // One file per organisation × wave per run: files sharing an organisation are all refused. Known
-  // before any file loads, from each file's organisation column alone.
-  const organisations = new Map<string, Set<string>>();
-  if (candidates.length > 1) {
-    for (const c of candidates) organisations.set(c.file, await organisationsIn(c.file, vocab, { profile, layout, format }));
-  }
-  const clashing = clashes(organisations);
-
-  // Loads run on a loading thread while the reading goes on (PostgreSQL, several files), up to its
-  // lanes at once; at most one checked file waits for a lane, so scratch files stay few. PGlite's
-  // database lives on this thread: there, files load one after another, each after it is read.
-  const loader = db.url && candidates.length > 1 && !options.dryRun ? loaderOnWorker(db.url) : loaderOnSession(session);
   const queue: Promise<void>[] = [];
   // The first load that failed other than by refusing its file (e.g. the database went away).
   const failed: { error?: unknown } = {};
@@ -205,6 +215,15 @@ async function ingestInSession(db: Database, session: Session, files: string[], 
     queue.push(done);
   };
   try {
+    const candidates = await check();
+    // Only candidates can clash (a file already loaded is not loaded again); settled before the first load.
+    const clashing =
+      candidates.length > 1
+        ? (early ?? loader.organisationsOf(candidates.map((c) => c.file), prescan)).then((found) =>
+            clashes(new Map(candidates.map((c) => [c.file, found.get(c.file) ?? new Set<string>()]))),
+          )
+        : Promise.resolve(new Map<string, Map<string, string[]>>());
+    clashing.catch(() => {}); // awaited in the loop below
     for (const c of candidates) {
       c.startedAt = Date.now(); // the file's seconds: reading, then loading
       const stage = await stageFile(session, c.file, vocab, options.key, {
@@ -218,7 +237,13 @@ async function ingestInSession(db: Database, session: Session, files: string[], 
         onProgress: options.onProgress && ((p) => options.onProgress!({ file: c.file, ...p })),
       });
       const s: Staged = { ...c, stage };
-      const clash = clashing.get(c.file);
+      const clash = await clashing.then(
+        (found) => found.get(c.file),
+        (error: unknown) => {
+          dropStage(stage);
+          throw error;
+        },
+      );
       const refused = stage.problemCount > 0 || clash !== undefined;
       if (refused || options.dryRun) {
         try {

@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads";
 import type { Session } from "../db/client";
 import { InputError } from "../db/problems";
 import { type LoadOutcome, type LoadRequest, loadStaged } from "./load";
+import { organisationsOfFiles, type PrescanOptions } from "./prescan";
 import { transferStage } from "./stage";
 
 export interface Loader {
@@ -14,6 +15,8 @@ export interface Loader {
   load(request: LoadRequest): Promise<LoadOutcome>;
   /** How many loads may run at once. */
   lanes: number;
+  /** The organisations of each file (ingest/prescan.ts), read where this loader works. */
+  organisationsOf(files: string[], options: PrescanOptions): Promise<Map<string, Set<string>>>;
   close(): Promise<void>;
 }
 
@@ -21,6 +24,7 @@ export function loaderOnSession(session: Session): Loader {
   return {
     load: (request) => session.transaction((tx) => loadStaged(tx, request)),
     lanes: 1,
+    organisationsOf: organisationsOfFiles,
     close: async () => {},
   };
 }
@@ -31,9 +35,15 @@ export function loaderOnSession(session: Session): Loader {
  */
 export const WORKER_LANES = 2;
 
-/** What the worker (ingest/load-worker.ts) answers for one file. */
+/** What the worker (ingest/load-worker.ts) is asked: load a file, or read files' organisations. */
+export type LoaderTask =
+  | { kind: "load"; request: Omit<LoadRequest, "staged"> & { staged: ReturnType<typeof transferStage> } }
+  | { kind: "organisations"; files: string[]; options: PrescanOptions };
+
+/** What the worker answers. */
 export type LoadReply =
   | { outcome: LoadOutcome }
+  | { organisations: [string, string[]][] }
   | { refused: { message: string; problems: InputError["problems"] } }
   | { error: { message: string; stack?: string } };
 
@@ -44,7 +54,7 @@ export function loaderOnWorker(url: string): Loader {
     // the process's peak memory flat (docs/benchmarks.md).
     resourceLimits: { maxOldGenerationSizeMb: 64 },
   });
-  // Requests by number: up to WORKER_LANES are answered in any order.
+  // Tasks by number, answered in any order: up to WORKER_LANES loads, and one reading of organisations.
   const pending = new Map<number, { resolve: (r: LoadReply) => void; reject: (e: Error) => void }>();
   let next = 0;
   worker.on("message", ({ id, reply }: { id: number; reply: LoadReply }) => {
@@ -58,19 +68,29 @@ export function loaderOnWorker(url: string): Loader {
   };
   worker.on("error", fail);
   worker.on("exit", (code) => fail(new Error(`the loading thread stopped (exit code ${code})`)));
-  return {
-    lanes: WORKER_LANES,
-    async load(request) {
-      const id = next++;
-      const reply = await new Promise<LoadReply>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ id, request: { ...request, staged: transferStage(request.staged) } });
-      });
-      if ("outcome" in reply) return reply.outcome;
-      if ("refused" in reply) throw new InputError(reply.refused.message, reply.refused.problems);
+  const ask = async (task: LoaderTask): Promise<LoadReply> => {
+    const id = next++;
+    const reply = await new Promise<LoadReply>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, task });
+    });
+    if ("refused" in reply) throw new InputError(reply.refused.message, reply.refused.problems);
+    if ("error" in reply) {
       const error = new Error(reply.error.message);
       if (reply.error.stack) error.stack = reply.error.stack;
       throw error;
+    }
+    return reply;
+  };
+  return {
+    lanes: WORKER_LANES,
+    async load(request) {
+      const reply = await ask({ kind: "load", request: { ...request, staged: transferStage(request.staged) } });
+      return (reply as { outcome: LoadOutcome }).outcome;
+    },
+    async organisationsOf(files, options) {
+      const reply = await ask({ kind: "organisations", files, options });
+      return new Map((reply as { organisations: [string, string[]][] }).organisations.map(([file, codes]) => [file, new Set(codes)]));
     },
     async close() {
       worker.removeAllListeners("exit");

@@ -13,13 +13,16 @@ export interface PrescanOptions {
   profile: Profile;
   layout?: Layout | null;
   format?: "csv" | "arrow";
+  /** From the run's Vocabulary: what the header may name. */
+  capabilities: Vocabulary["capabilities"];
+  frameworkVersion: string;
 }
 
 /**
  * The organisation codes in a file. Empty when the file cannot be read or its header is wrong:
  * staging then rejects it with the reason, and a rejected file clashes with nothing.
  */
-export async function organisationsIn(file: string, vocab: Vocabulary, options: PrescanOptions): Promise<Set<string>> {
+export async function organisationsIn(file: string, options: PrescanOptions): Promise<Set<string>> {
   const found = new Set<string>();
   try {
     let usable = true;
@@ -29,8 +32,8 @@ export async function organisationsIn(file: string, vocab: Vocabulary, options: 
         const mapped = mapHeader(header, {
           file: path.basename(file),
           profile: options.profile,
-          capabilities: vocab.capabilities,
-          frameworkVersion: vocab.frameworkVersion,
+          capabilities: options.capabilities,
+          frameworkVersion: options.frameworkVersion,
           layout: options.layout,
         });
         usable = "plan" in mapped;
@@ -53,6 +56,13 @@ export async function organisationsIn(file: string, vocab: Vocabulary, options: 
     if (error instanceof SourceError) return new Set();
     throw error;
   }
+  return found;
+}
+
+/** The organisations of each file, in turn. */
+export async function organisationsOfFiles(files: string[], options: PrescanOptions): Promise<Map<string, Set<string>>> {
+  const found = new Map<string, Set<string>>();
+  for (const file of files) found.set(file, await organisationsIn(file, options));
   return found;
 }
 

@@ -186,6 +186,17 @@ describe.each(TARGETS)("ingest on %s", (target) => {
     expect(await snapshot(t.db)).toEqual(before);
   });
 
+  it("does not count a file already loaded as a clash: a new file for its organisation in the same run loads", async () => {
+    t = await openFixture(target);
+    const current = fixtureFile(LATEST, "RA2"); // loaded with the fixture
+    const update = variant(LATEST, "RA2", (lines) => lines.slice(0, 300), "RA2-update.csv");
+    const outcomes = await ingestFiles(t.db, [current, update], { waveLabel: LATEST, ...quiet });
+    expect(outcomes.map((o) => [o.status, o.message])).toEqual([
+      ["already-loaded", "already loaded (current) — nothing changed"],
+      ["loaded", "loaded, replacing 1 earlier submission(s)"],
+    ]);
+  });
+
   it("rejects an organisation that is closed on the wave's reference date", async () => {
     t = await openFixture(target);
     const before = await snapshot(t.db);
