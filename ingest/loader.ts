@@ -50,9 +50,9 @@ export type LoadReply =
 export function loaderOnWorker(url: string): Loader {
   const worker = new Worker(new URL("./load-worker-boot.mjs", import.meta.url), {
     workerData: { entry: new URL("./load-worker.ts", import.meta.url).href, url },
-    // The thread's live data are a file's respondent ids and a few COPY buffers: a small heap keeps
-    // the process's peak memory flat (docs/benchmarks.md).
-    resourceLimits: { maxOldGenerationSizeMb: 64 },
+    // The thread's live data are two files' respondent ids, a few COPY buffers and a piece of a file
+    // read for its organisations: small heaps keep the process's peak memory flat (docs/benchmarks.md).
+    resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
   });
   // Tasks by number, answered in any order: up to WORKER_LANES loads, and one reading of organisations.
   const pending = new Map<number, { resolve: (r: LoadReply) => void; reject: (e: Error) => void }>();
