@@ -27,11 +27,14 @@ export class CsvSplitter {
   /**
    * When set, the fields that change from row to row (e.g. capability and rating in a long
    * export, where a respondent's columns repeat on each of their rows): a line whose other fields
-   * equal the previous record's is read as a copy of that record with only these fields new,
-   * sharing its strings, rather than split afresh — a fraction of the time and garbage.
+   * equal the previous record's is not split afresh but read as a repeat of it — only these
+   * fields' values, in this order, appended to the record's entry in `runs` (see push). A
+   * fraction of the time, and no array or record per line.
    */
   varying: number[] | null = null;
   private previous: string[] | null = null;
+  /** Varying mode: where `previous` is in the current `out`, if it is there. */
+  private owner = -1;
   /** Column mode: the last value given (records equal to it are left out). */
   last: string | null = null;
 
@@ -46,9 +49,11 @@ export class CsvSplitter {
   /**
    * Appends text and moves its complete records to `out`. With `final`, the text is the end of
    * the file: a last record without a line end counts. Throws CsvSyntaxError at the first record
-   * that cannot be read; the records before it are already in `out`.
+   * that cannot be read; the records before it are already in `out`. In varying mode, `runs` is
+   * kept parallel to `out`: for each record, the varying values of the lines after it that repeat
+   * it (null for none). The caller empties both together.
    */
-  push(text: string, final: boolean, out: string[][]): void {
+  push(text: string, final: boolean, out: string[][], runs?: (string[] | null)[]): void {
     const buffer = this.pending ? this.pending + text : text;
     const hasCr = buffer.indexOf("\r") >= 0;
     let start = 0;
@@ -67,15 +72,16 @@ export class CsvSplitter {
         if (end === n - 1 && buffer.charCodeAt(end) === CR && !final) break; // CR, and LF may follow
         if (lineEnd - start > this.maxRecordChars) throw new CsvSyntaxError("CSV_MAX_RECORD_SIZE");
         if (this.column !== null) this.field(buffer, start, lineEnd, out);
-        else if (this.varying === null) out.push(buffer.slice(start, lineEnd).split(this.delimiter));
-        else out.push((this.previous = this.repeated(buffer, start, lineEnd) ?? buffer.slice(start, lineEnd).split(this.delimiter)));
+        else if (runs === undefined) out.push(buffer.slice(start, lineEnd).split(this.delimiter));
+        else if (this.varying === null || !this.repeated(buffer, start, lineEnd, out, runs)) this.record(buffer.slice(start, lineEnd).split(this.delimiter), out, runs);
         start = this.next(buffer, lineEnd);
         continue;
       }
       const parsed = this.quoted(buffer, start, final);
       if (parsed === null) break; // a quoted field runs past the text so far
-      if (this.column === null) out.push((this.previous = parsed.cells));
-      else this.distinct(parsed.cells[this.column] ?? "", out);
+      if (this.column !== null) this.distinct(parsed.cells[this.column] ?? "", out);
+      else if (runs === undefined) out.push(parsed.cells);
+      else this.record(parsed.cells, out, runs);
       start = parsed.next;
     }
     this.pending = start < n ? buffer.slice(start) : "";
@@ -83,23 +89,55 @@ export class CsvSplitter {
     if (final && this.pending) throw new CsvSyntaxError("CSV_QUOTE_NOT_CLOSED");
   }
 
-  /** Varying mode: the line as a copy of the previous record if only the varying fields differ, else null. */
-  private repeated(buffer: string, start: number, end: number): string[] | null {
+  /** Varying mode: a record of its own, which later lines may repeat. */
+  private record(cells: string[], out: string[][], runs: (string[] | null)[]): void {
+    this.previous = cells;
+    this.owner = out.length;
+    out.push(cells);
+    runs.push(null);
+  }
+
+  /**
+   * Varying mode: if only the varying fields of the line differ from the previous record's, adds
+   * the line as a repeat of it (a record of its own if the previous record was given out in an
+   * earlier push) and returns true.
+   */
+  private repeated(buffer: string, start: number, end: number, out: string[][], runs: (string[] | null)[]): boolean {
     const previous = this.previous;
-    if (previous === null) return null;
+    if (previous === null) return false;
     const varying = this.varying!;
-    const cells = previous.slice();
+    // The values go straight onto the run when its record is in `out`; taken back if not a repeat.
+    const inOut = out[this.owner] === previous;
+    const run = inOut ? (runs[this.owner] ??= []) : new Array<string>();
+    const base = run.length;
     let from = start;
-    for (let k = 0; k < previous.length; k++) {
+    let found = 0;
+    let same = true;
+    for (let k = 0; k < previous.length && same; k++) {
       let to = buffer.indexOf(this.delimiter, from);
       if (to < 0 || to > end) to = end;
-      // Fewer fields than the previous record, or more: read the line afresh.
-      if ((to === end) !== (k === previous.length - 1)) return null;
-      if (varying.includes(k)) cells[k] = buffer.slice(from, to);
-      else if (to - from !== previous[k].length || !buffer.startsWith(previous[k], from)) return null;
+      const slot = varying.indexOf(k);
+      // Fewer fields than the previous record, or more, or another value: not a repeat.
+      if ((to === end) !== (k === previous.length - 1)) same = false;
+      else if (slot >= 0) {
+        run[base + slot] = buffer.slice(from, to);
+        found++;
+      } else same = to - from === previous[k].length && buffer.startsWith(previous[k], from);
       from = to + 1;
     }
-    return cells;
+    // Not a repeat, or a record too short to hold every varying field: its values are taken back.
+    if (!same || found !== varying.length) {
+      run.length = base;
+      if (inOut && base === 0) runs[this.owner] = null;
+      return false;
+    }
+    if (!inOut) {
+      // The record was given out in an earlier push: this line starts a record of its own.
+      const cells = previous.slice();
+      for (let v = 0; v < varying.length; v++) cells[varying[v]] = run[v];
+      this.record(cells, out, runs);
+    }
+    return true;
   }
 
   /** Column mode, a line without quotes: its field `column`, found without splitting the line. */

@@ -49,6 +49,12 @@ export interface CsvRecord {
   /** 1-based row number, the header being row 1 (what a spreadsheet shows). */
   row: number;
   cells: string[];
+  /**
+   * Only when reading with OpenOptions.varying: the rows right after this one that repeat it but
+   * for the varying columns, as those columns' values in the order `varying` gave them (so k
+   * values a row, rows row + 1, row + 2, …); null or absent for none.
+   */
+  repeats?: string[] | null;
 }
 
 export interface OpenedTable {
@@ -199,6 +205,9 @@ async function* csvRecords(
   // The decoder hands over checked UTF-8: this only turns it into text.
   const utf8 = new TextDecoder("utf-8");
   const records: string[][] = [];
+  // Varying mode: each record's repeating rows (CsvSplitter.push), and the values per row.
+  const runs: (string[] | null)[] | undefined = varying ? [] : undefined;
+  let perRow = 1;
   let row = 0;
   let dataRows = 0;
   let header = false;
@@ -207,11 +216,18 @@ async function* csvRecords(
     const batch: CsvRecord[] = [];
     for (let i = 0; i < records.length; i++) {
       const cells = records[i];
+      const repeats = runs?.[i] ?? null;
+      const repeated = repeats === null ? 0 : repeats.length / perRow;
       row++;
-      if (isBlank(cells)) continue;
+      if (isBlank(cells)) {
+        row += repeated;
+        continue;
+      }
       if (!header) {
         header = true;
-        if (varying) splitter.varying = varying(cells);
+        const columns = varying?.(cells) ?? null;
+        splitter.varying = columns;
+        perRow = columns?.length || 1;
         if (column) {
           // The rest of this text was split whole: keep only the column of those records.
           const at = column(cells);
@@ -221,10 +237,15 @@ async function* csvRecords(
           splitter.column = at;
           splitter.last = rest.length ? rest[rest.length - 1][0] : null;
         }
-      } else if (++dataRows > maxRows) throw new SourceError(`the file has more than ${maxRows.toLocaleString("en-GB")} rows; the limit is ${maxRows.toLocaleString("en-GB")} (raise it with --max-rows or INGEST_MAX_ROWS, or split the file)`, row);
-      batch.push({ row, cells });
+      } else if ((dataRows += 1 + repeated) > maxRows) {
+        const over = row + (maxRows - (dataRows - 1 - repeated)); // the first row past the limit
+        throw new SourceError(`the file has more than ${maxRows.toLocaleString("en-GB")} rows; the limit is ${maxRows.toLocaleString("en-GB")} (raise it with --max-rows or INGEST_MAX_ROWS, or split the file)`, over);
+      }
+      batch.push(repeats === null ? { row, cells } : { row, cells, repeats });
+      row += repeated;
     }
     records.length = 0;
+    if (runs) runs.length = 0;
     return batch;
   };
   /** Splits text into `records`; a syntax error is in the record after those already there. */
@@ -268,7 +289,7 @@ async function* csvRecords(
       } else whole = false;
     }
     try {
-      splitter.push(text(data, final, whole), final, records);
+      splitter.push(text(data, final, whole), final, records, runs);
       return null;
     } catch (error) {
       if (!(error instanceof CsvSyntaxError)) throw error;

@@ -106,6 +106,9 @@ export function dropStage(staged: StagedFile): void {
   staged.capabilityRollupLines?.close();
 }
 
+/** A row's problems while it has none: shared, so a row without problems allocates nothing. */
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
 const RESPONDENT_COLUMNS = ["respondent_id", "organisation_code", "staff_group", "archetype", "assessed_on", "band"] as const;
 
 /**
@@ -128,7 +131,7 @@ export async function stageFile(
     rows: 0, ratingCount: 0, problems: [], problemCount: 0, organisations: new Map(), layout: null, format: "",
   };
   // The first PROBLEM_LIMIT problems are kept for the message; every one goes to onProblem (--report).
-  const report = (found: Problem[], total = found.length) => {
+  const report = (found: readonly Problem[], total = found.length) => {
     staged.problemCount += total;
     for (const p of found) {
       if (staged.problems.length < PROBLEM_LIMIT) staged.problems.push(p);
@@ -235,7 +238,7 @@ interface RowsContext {
   key: Buffer;
   today: string;
   staged: StagedFile;
-  report: (found: Problem[]) => void;
+  report: (found: readonly Problem[]) => void;
   onProgress: () => void;
 }
 
@@ -282,6 +285,7 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
   let lastCells: string[] | null = null;
   const present = respondentAt.filter((i) => i >= 0);
   const sameRespondentCells = (cells: string[], last: string[]) => {
+    if (cells === last) return true; // a repeating row (CsvRecord.repeats)
     for (let k = 0; k < present.length; k++) if (cells[present[k]] !== last[present[k]]) return false;
     return true;
   };
@@ -292,8 +296,8 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
   const long = plan.layout === "long";
 
   /** The row's respondent, checked; problems when the row's respondent columns are wrong. */
-  const respondentOf = (cells: string[], row: number): Problem[] => {
-    if (long && lastCells && sameRespondentCells(cells, lastCells)) return lastProblems.length ? lastProblems.map((p) => ({ ...p, row })) : [];
+  const respondentOf = (cells: string[], row: number): readonly Problem[] => {
+    if (long && lastCells && sameRespondentCells(cells, lastCells)) return lastProblems.length ? lastProblems.map((p) => ({ ...p, row })) : NO_PROBLEMS;
     lastCells = cells;
     for (const [i, screen] of respondentScreens) screen.observe(cells[i]);
     const result = validateRespondent(cells, plan, vocab, profile, { file: name, row, today: ctx.today });
@@ -313,12 +317,12 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
       const org = staged.organisations.get(r.organisationCode);
       if (org) org.respondents++;
       else staged.organisations.set(r.organisationCode, { firstRow: row, rows: 0, respondents: 1, months: new Map() });
-      return [];
+      return NO_PROBLEMS;
     }
     if (known !== current) together = false; // the respondent's rows are not together
     current = known;
     const differing = ATTRIBUTES.find(([, field]) => known.respondent[field] !== r[field]);
-    if (!differing) return [];
+    if (!differing) return NO_PROBLEMS;
     lastProblems = [{
       file: name,
       row,
@@ -331,7 +335,7 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
   // The row being read. `rate` is defined once, not per row: a closure per row was a measurable
   // share of the time on files of millions of rows.
   let row = 0;
-  let problems: Problem[] = [];
+  let problems: readonly Problem[] = NO_PROBLEMS;
   let respondent: StagedRespondent | null = null;
   // The row's valid ratings (capability, rating pairs), kept once the whole row is known to be good.
   const pending: number[] = [];
@@ -343,11 +347,16 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
     }
     return rating;
   };
+  // The row's problems: NO_PROBLEMS (shared, never added to) until it has one.
+  const problem = (p: Problem) => {
+    if (problems === NO_PROBLEMS) problems = [p];
+    else (problems as Problem[]).push(p);
+  };
   const rate = (capabilityId: number | string, raw: string, column: string, capabilityColumn: string) => {
-    if (typeof capabilityId === "string") problems.push({ file: name, row, column: capabilityColumn, message: capabilityId });
+    if (typeof capabilityId === "string") problem({ file: name, row, column: capabilityColumn, message: capabilityId });
     const rating = ratingOf(raw);
     if (typeof rating === "string") {
-      problems.push({ file: name, row, column, message: rating });
+      problem({ file: name, row, column, message: rating });
       return;
     }
     if (typeof capabilityId !== "number" || !respondent) return;
@@ -355,7 +364,7 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
       const earlier = ratedInRun.get(capabilityId);
       if (earlier !== undefined) {
         const code = vocab.capabilityFacts.find((c) => c.id === capabilityId)?.code ?? String(capabilityId);
-        problems.push({ file: name, row, column: capabilityColumn, message: `the same respondent rates capability ${code} twice (rows ${earlier} and ${row}); expected one rating per respondent and capability` });
+        problem({ file: name, row, column: capabilityColumn, message: `the same respondent rates capability ${code} twice (rows ${earlier} and ${row}); expected one rating per respondent and capability` });
         return;
       }
       ratedInRun.set(capabilityId, row);
@@ -369,41 +378,46 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
     for (let batch: CsvRecord[] | undefined = firstRows; batch; batch = (await more.next()).value || undefined) {
       for (const record of batch) {
         const cells = record.cells;
-        row = record.row;
-        staged.rows++;
-        if (cells.length !== plan.width) {
-          report([{ file: name, row, message: `has ${cells.length} fields but the header has ${plan.width}; check for a stray delimiter or quote` }]);
-          continue;
-        }
-        for (let i = 0; i < ignoredScreens.length; i++) ignoredScreens[i].observe(cells[plan.ignored[i].index]);
-        problems = respondentOf(cells, row);
-        respondent = current as StagedRespondent | null;
-        pending.length = 0;
-        if (long) {
-          const raw = cells[plan.at.capability_code];
-          let capabilityId = capabilityMemo.get(raw);
-          if (capabilityId === undefined) {
-            capabilityId = validateCapability(raw, vocab, profile);
-            if (capabilityMemo.size < 1000) capabilityMemo.set(raw, capabilityId);
+        // A long file's rows that repeat this one but for capability and rating (CsvRecord.repeats).
+        const repeats = record.repeats;
+        const lines = repeats ? 1 + repeats.length / 2 : 1;
+        for (let line = 0; line < lines; line++) {
+          row = record.row + line;
+          staged.rows++;
+          if (cells.length !== plan.width) {
+            report([{ file: name, row, message: `has ${cells.length} fields but the header has ${plan.width}; check for a stray delimiter or quote` }]);
+            continue;
           }
-          rate(capabilityId, cells[plan.at.rating], plan.names.rating, plan.names.capability_code);
-        } else {
-          for (const c of plan.capabilityColumns) {
-            const raw = cells[c.index];
-            if (raw === "" || !raw.trim()) continue; // not asked
-            rate(c.capabilityId, raw, c.name, c.name);
+          for (let i = 0; i < ignoredScreens.length; i++) ignoredScreens[i].observe(cells[plan.ignored[i].index]);
+          problems = respondentOf(cells, row);
+          respondent = current as StagedRespondent | null;
+          pending.length = 0;
+          if (long) {
+            const raw = line === 0 ? cells[plan.at.capability_code] : repeats![2 * line - 2];
+            let capabilityId = capabilityMemo.get(raw);
+            if (capabilityId === undefined) {
+              capabilityId = validateCapability(raw, vocab, profile);
+              if (capabilityMemo.size < 1000) capabilityMemo.set(raw, capabilityId);
+            }
+            rate(capabilityId, line === 0 ? cells[plan.at.rating] : repeats![2 * line - 1], plan.names.rating, plan.names.capability_code);
+          } else {
+            for (const c of plan.capabilityColumns) {
+              const raw = cells[c.index];
+              if (raw === "" || !raw.trim()) continue; // not asked
+              rate(c.capabilityId, raw, c.name, c.name);
+            }
           }
+          if (problems.length) {
+            report(problems);
+            continue;
+          }
+          if (!respondent || pending.length === 0) continue;
+          const count = pending.length / 2;
+          staged.organisations.get(respondent.respondent.organisationCode)!.rows += count;
+          staged.ratingCount += count;
+          // Valid rows are kept even once the file is rejected, so repeated ratings are still found.
+          for (let k = 0; k < pending.length; k += 2) ratings.add(row, respondent.seq, pending[k], pending[k + 1]);
         }
-        if (problems.length) {
-          report(problems);
-          continue;
-        }
-        if (!respondent || pending.length === 0) continue;
-        const count = pending.length / 2;
-        staged.organisations.get(respondent.respondent.organisationCode)!.rows += count;
-        staged.ratingCount += count;
-        // Valid rows are kept even once the file is rejected, so repeated ratings are still found.
-        for (let k = 0; k < pending.length; k += 2) ratings.add(row, respondent.seq, pending[k], pending[k + 1]);
       }
       ctx.onProgress();
     }

@@ -1,11 +1,12 @@
 // Loading files into a copy of the fixture: all-or-nothing, idempotent, superseding, withdrawing.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { queryGaps } from "../../db/analytics/gaps";
 import { importFramework, readFrameworkFiles } from "../../db/framework";
 import { NATIONAL } from "../../db/analytics/scope";
+import { CHUNK_BYTES } from "../../ingest/decode";
 import { ingestFiles } from "../../ingest/ingest";
 import { withdrawSubmission } from "../../ingest/withdraw";
 import { openFixture, TARGETS, type TestDatabase } from "../support/databases";
@@ -20,6 +21,7 @@ const fixtureFile = (wave: string, org: string) => inject("fixtureFiles")[wave].
 /** The line with field `index` (0-based) set to `value`; fixture files hold no quoted commas. */
 const setField = (line: string, index: number, value: string) =>
   line.split(",").map((f, i) => (i === index ? value : f)).join(",");
+const CAPABILITY = 5;
 const RATING = 6;
 
 /** Writes a variant of a fixture file: `edit` gets and returns the data lines (header kept). */
@@ -173,6 +175,33 @@ describe.each(TARGETS)("ingest on %s", (target) => {
     expect(await mismatches()).toEqual([]);
     await withdrawSubmission(t.db, "RKE", LATEST);
     expect(await mismatches()).toEqual([]);
+  });
+
+  it("names the exact row of a bad rating or a repeated capability deep inside a respondent's rows", async () => {
+    t = await openFixture(target);
+    const before = await snapshot(t.db);
+    expect(statSync(fixtureFile(LATEST, "RAL")).size).toBeGreaterThan(4 * CHUNK_BYTES); // rows past the first piece are read as runs
+    const respondentOf = (line: string) => line.split(",")[0];
+    let bad = -1;
+    let repeated = -1;
+    const file = variant(LATEST, "RAL", (lines) => {
+      // Two rows in the middle of respondents' runs (same respondent as the row before and after).
+      const inRun = (i: number) => respondentOf(lines[i]) === respondentOf(lines[i - 1]) && respondentOf(lines[i]) === respondentOf(lines[i + 1]);
+      bad = lines.findIndex((_, i) => i > 3000 && inRun(i));
+      repeated = lines.findIndex((_, i) => i > 5000 && inRun(i));
+      const edited = [...lines];
+      edited[bad] = setField(edited[bad], RATING, "7");
+      edited[repeated] = setField(edited[repeated], CAPABILITY, edited[repeated - 1].split(",")[CAPABILITY]);
+      return edited;
+    });
+    const [outcome] = await ingestFiles(t.db, [file], { waveLabel: LATEST, ...quiet });
+    expect(outcome.status).toBe("rejected");
+    expect(outcome.problems.map((p) => [p.row, p.column])).toEqual([
+      [bad + 2, "rating"],
+      [repeated + 2, "capability_code"],
+    ]);
+    expect(outcome.problems[1].message).toContain(`rows ${repeated + 1} and ${repeated + 2}`);
+    expect(await snapshot(t.db)).toEqual(before);
   });
 
   it("rejects both files when two files in one run hold the same organisation and wave", async () => {

@@ -16,6 +16,37 @@ function split(text: string, cuts: number[] = [], delimiter = ","): string[][] {
   return out;
 }
 
+/**
+ * Records of `text` read in varying mode, each run of repeating lines expanded back into records,
+ * the caller emptying out and runs after every piece (as ingest/read.ts does).
+ */
+function splitVarying(text: string, varying: number[], cuts: number[] = []): { records: string[][]; runs: number } {
+  const splitter = new CsvSplitter(",");
+  splitter.varying = varying;
+  const records: string[][] = [];
+  let runs = 0;
+  let from = 0;
+  for (const cut of [...cuts, text.length]) {
+    const out: string[][] = [];
+    const repeats: (string[] | null)[] = [];
+    splitter.push(text.slice(from, cut), cut === text.length, out, repeats);
+    expect(repeats).toHaveLength(out.length);
+    out.forEach((cells, i) => {
+      records.push(cells);
+      const run = repeats[i];
+      if (run === null) return;
+      runs++;
+      for (let r = 0; r < run.length; r += varying.length) {
+        const copy = cells.slice();
+        varying.forEach((field, v) => (copy[field] = run[r + v]));
+        records.push(copy);
+      }
+    });
+    from = cut;
+  }
+  return { records, runs };
+}
+
 const oracle = (text: string, delimiter = ",") =>
   parse(text, { delimiter, record_delimiter: ["\r\n", "\n", "\r"], relax_column_count: true, skip_empty_lines: false }) as string[][];
 
@@ -32,6 +63,48 @@ const TEXTS: [string, string][] = [
 ];
 
 describe("CsvSplitter", () => {
+  it("varying mode: lines repeating the record before but for the varying fields are its run, values in the varying order", () => {
+    const splitter = new CsvSplitter(",");
+    splitter.varying = [3, 2];
+    const out: string[][] = [];
+    const runs: (string[] | null)[] = [];
+    splitter.push('a,b,1,x\na,b,2,y\na,b,3,z\nc,b,4,w\nc,b,5\nc,"b",6,v\nc,b,7,u\n', false, out, runs);
+    expect(out).toEqual([
+      ["a", "b", "1", "x"],
+      ["c", "b", "4", "w"],
+      ["c", "b", "5"], // one field fewer: a record of its own
+      ["c", "b", "6", "v"], // quoted: a record of its own
+    ]);
+    expect(runs).toEqual([["y", "2", "z", "3"], null, null, ["u", "7"]]);
+    // Out and runs emptied by the caller: a repeat of the record given out before starts a new one.
+    out.length = 0;
+    runs.length = 0;
+    splitter.push("c,b,8,t\nc,b,9,s\nd,b,9,s\n", true, out, runs);
+    expect(out).toEqual([
+      ["c", "b", "8", "t"],
+      ["d", "b", "9", "s"],
+    ]);
+    expect(runs).toEqual([["s", "9"], null]);
+  });
+
+  it.each(TEXTS)("varying mode, %s: the same records as csv-parse once runs are expanded, however chunked", (_name, text) => {
+    const expected = oracle(text);
+    expect(splitVarying(text, [1]).records).toEqual(expected);
+    for (let i = 0; i <= text.length; i++) expect(splitVarying(text, [1], [i]).records).toEqual(expected);
+  });
+
+  it("varying mode on a long export: every respondent's rows after the first are a run, however chunked", () => {
+    const lines = ["respondent_id,organisation_code,capability_code,rating,band"];
+    for (let r = 0; r < 30; r++) for (let c = 1; c <= 7; c++) lines.push(`R${r},RAL,1-0${c},${(r + c) % 5},${r % 3 ? "Band 5" : ""}`);
+    const text = `${lines.join("\r\n")}\r\n`;
+    const expected = oracle(text);
+    const whole = splitVarying(text, [2, 3]);
+    expect(whole.records).toEqual(expected);
+    expect(whole.runs).toBe(30);
+    for (let i = 0; i <= text.length; i += 7) expect(splitVarying(text, [2, 3], [i]).records).toEqual(expected);
+  });
+
+
   it.each(TEXTS)("%s: the same records as csv-parse, however the text is chunked", (_name, text) => {
     const expected = oracle(text);
     expect(split(text)).toEqual(expected);

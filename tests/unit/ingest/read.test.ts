@@ -238,6 +238,32 @@ describe("row limit", () => {
   });
 });
 
+describe("repeating rows (OpenOptions.varying)", () => {
+  // Rows are read as repeats once the header is known: from the second piece of the file on.
+  const filler = Array.from({ length: 8000 }, (_, i) => `P${i},X,1,0\n`).join("");
+  const fillerRows = 8000;
+  expect(filler.length).toBeGreaterThan(CHUNK_BYTES);
+  const text = `id,org,cap,rating\n${filler}A,X,1,4\nA,X,2,3\nA,X,3,2\n\nB,X,1,0\nB,X,2,1\nC,X,1\n`;
+  const varying = () => [2, 3];
+
+  it("reads a long file's rows that repeat the one before as its run, numbering every row", async () => {
+    const { records } = await read(write(text), { varying });
+    const at = 1 + fillerRows;
+    expect(records.slice(-3).map((r) => [r.row - at, r.cells, r.repeats ?? null])).toEqual([
+      [1, ["A", "X", "1", "4"], ["2", "3", "3", "2"]],
+      [5, ["B", "X", "1", "0"], ["2", "1"]],
+      [7, ["C", "X", "1"], null], // a field short: not a repeat, and read as it is
+    ]);
+  });
+
+  it("counts a run's rows against the row limit, naming the first row past it", async () => {
+    expect((await read(write(text), { varying, maxRows: fillerRows + 6 })).records.slice(-1)[0].row).toBe(1 + fillerRows + 7);
+    const error = await refusal(write(text), { varying, maxRows: fillerRows + 2 });
+    expect(error.message).toContain(`the file has more than ${(fillerRows + 2).toLocaleString("en-GB")} rows`);
+    expect(error.row).toBe(1 + fillerRows + 3); // A,X,3,2: inside A's run
+  });
+});
+
 describe("files refused", () => {
   const fixtures = fileURLToPath(new URL("../../fixtures/encodings/", import.meta.url));
 
