@@ -83,7 +83,8 @@ export interface TextScan {
  * Reads a file without a BOM once, to know its encoding before any row is read.
  * Measured on a 100 MB export (Node 20, page cache warm, a busy 2-core machine): 25–190 ms, 1–3% of
  * the 5–10 s that parsing it then takes (a streaming fatal TextDecoder took 190–270 ms). isUtf8
- * validates at memory speed, so the cost is mostly reading the file a second time.
+ * validates at memory speed, so the cost is mostly reading the file a second time; an ingest
+ * saves that read by scanning while it hashes the file (TextScanner, fingerprintFile).
  */
 export async function scanText(file: string): Promise<TextScan> {
   const scanner = new TextScanner();

@@ -1,14 +1,13 @@
 // Where a staged file is loaded. On the ingest's own connection (PGlite, whose database lives on
-// this thread, or a run of one file), or on a worker thread with its own PostgreSQL connection, so
-// that one file loads while the next is read: reading holds this thread's event loop for tens of
-// milliseconds at a time, and a COPY fed from the same thread would stall in those gaps
-// (decision 013).
+// this thread, or a run of one file), or on a worker thread with its own PostgreSQL connections, so
+// that files load while the next is read: reading holds this thread's event loop for milliseconds
+// at a time, and a COPY fed from the same thread would stall in those gaps (decisions 013, 015).
 import { Worker } from "node:worker_threads";
 import type { Session } from "../db/client";
 import { InputError } from "../db/problems";
 import { type LoadOutcome, type LoadRequest, loadStaged } from "./load";
 import { organisationsOfFiles, type PrescanOptions } from "./prescan";
-import { transferStage } from "./stage";
+import { type StagedTransfer, transferStage } from "./stage";
 
 export interface Loader {
   /** Loads one staged file in its own transaction; throws InputError when the file is refused. */
@@ -37,7 +36,7 @@ export const WORKER_LANES = 2;
 
 /** What the worker (ingest/load-worker.ts) is asked: load a file, or read files' organisations. */
 export type LoaderTask =
-  | { kind: "load"; request: Omit<LoadRequest, "staged"> & { staged: ReturnType<typeof transferStage> } }
+  | { kind: "load"; request: Omit<LoadRequest, "staged"> & { staged: StagedTransfer } }
   | { kind: "organisations"; files: string[]; options: PrescanOptions };
 
 /** What the worker answers. */
