@@ -50,11 +50,11 @@ interface Slot {
 
 export class RollupBuilder {
   private readonly slots: Slot[] = [];
-  /** Capability id → the slots one of its ratings counts in. */
-  private readonly slotsOf = new Map<number, Int32Array>();
-  private readonly archetypesOf = new Map<number, string>();
-  /** Capability id → its element (0-based) in the capability arrays. */
-  private readonly elementOf = new Map<number, number>();
+  /**
+   * By capability id: the slots one of its ratings counts in, its badge letters and its element
+   * (0-based) in the capability arrays. An array, not a Map: it is read for every rating.
+   */
+  private readonly capabilities: ({ slots: Int32Array; archetypes: string; element: number } | undefined)[] = [];
   private readonly capabilityCount: number;
   /** Per person-axis cell: required ratings per capability, then met ratings per capability. */
   private readonly capabilitySums: Int32Array[] = [];
@@ -65,6 +65,8 @@ export class RollupBuilder {
   private readonly m: Int32Array;
   private touched: number[] = [];
   private person = -1;
+  /** The current respondent's archetype code. */
+  private archetype = "";
   // Person-axis cells (organisation, staff group, archetype, band) and the accumulated sums.
   private readonly persons = new Map<string, number>();
   private readonly personKeys: [string, string, string, string | null][] = [];
@@ -104,9 +106,7 @@ export class RollupBuilder {
         slot("domain_level", `${c.domainCode}:${c.level}`),
         ...c.nodes.filter((n) => n.type !== "domain").map((n) => slot(n.type, n.code)),
       ];
-      this.slotsOf.set(c.id, Int32Array.from(ids));
-      this.archetypesOf.set(c.id, c.archetypes);
-      this.elementOf.set(c.id, c.position - 1);
+      this.capabilities[c.id] = { slots: Int32Array.from(ids), archetypes: c.archetypes, element: c.position - 1 };
     }
     this.capabilityCount = Math.max(0, ...capabilities.map((c) => c.position));
     this.capabilityCellCost = Math.ceil((8 * this.capabilityCount) / 130);
@@ -126,13 +126,14 @@ export class RollupBuilder {
       this.personKeys.push([organisationCode, staffGroupCode, archetypeCode, bandCode]);
     }
     this.person = person;
+    this.archetype = archetypeCode;
   }
 
   /** One rating of the current respondent; it counts only where the capability is badged for their archetype. */
   rating(capabilityId: number, rating: number): void {
     if (this.overflowed) return;
-    const archetype = this.personKeys[this.person][2];
-    if (!this.archetypesOf.get(capabilityId)!.includes(archetype)) return;
+    const capability = this.capabilities[capabilityId]!;
+    if (!capability.archetypes.includes(this.archetype)) return;
     const met = rating >= this.metThreshold ? 1 : 0;
     // A respondent rates a capability at most once (repeats are refused), so its sums need no fold.
     let sums = this.capabilitySums[this.person];
@@ -140,10 +141,9 @@ export class RollupBuilder {
       if (!this.reserve(this.capabilityCellCost)) return;
       sums = this.capabilitySums[this.person] = new Int32Array(2 * this.capabilityCount);
     }
-    const element = this.elementOf.get(capabilityId)!;
+    const { element, slots } = capability;
     sums[element]++;
     sums[this.capabilityCount + element] += met;
-    const slots = this.slotsOf.get(capabilityId)!;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i];
       if (this.r[s] === 0) this.touched.push(s);

@@ -247,6 +247,8 @@ interface StagedRespondent {
   firstRow: number;
   respondent: Respondent;
   pseudonym: string;
+  /** Its organisation's entry in StagedFile.organisations. */
+  organisation: { rows: number };
 }
 
 const ATTRIBUTES = [
@@ -280,7 +282,10 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
   let together = true;
   const rollups = new RollupBuilder(vocab.capabilityFacts, vocab.metThreshold);
   let current: StagedRespondent | null = null;
-  let ratedInRun = new Map<number, number>(); // capability id → row, for the current respondent
+  // By capability id: the row of the current respondent's rating of it, and whose rating that was
+  // (respondent seq), so that a new respondent needs no reset. Arrays: read for every rating.
+  const ratedRow: number[] = [];
+  const ratedBy: number[] = [];
   // The previous row's cells: long files repeat the respondent's cells on every row.
   let lastCells: string[] | null = null;
   const present = respondentAt.filter((i) => i >= 0);
@@ -310,13 +315,12 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
     const id = `${r.organisationCode}\x1f${r.respondentId}`;
     const known = respondents.get(id);
     if (!known) {
-      current = { seq: respondents.size + 1, firstRow: row, respondent: r, pseudonym: pseudonymise(key, r.organisationCode, r.respondentId) };
+      let organisation = staged.organisations.get(r.organisationCode);
+      if (organisation) organisation.respondents++;
+      else staged.organisations.set(r.organisationCode, (organisation = { firstRow: row, rows: 0, respondents: 1, months: new Map() }));
+      current = { seq: respondents.size + 1, firstRow: row, respondent: r, pseudonym: pseudonymise(key, r.organisationCode, r.respondentId), organisation };
       respondents.set(id, current);
-      ratedInRun = new Map();
       if (together) rollups.respondent(r.organisationCode, r.staffGroupCode, r.archetypeCode, r.bandCode);
-      const org = staged.organisations.get(r.organisationCode);
-      if (org) org.respondents++;
-      else staged.organisations.set(r.organisationCode, { firstRow: row, rows: 0, respondents: 1, months: new Map() });
       return NO_PROBLEMS;
     }
     if (known !== current) together = false; // the respondent's rows are not together
@@ -361,13 +365,14 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
     }
     if (typeof capabilityId !== "number" || !respondent) return;
     if (together) {
-      const earlier = ratedInRun.get(capabilityId);
-      if (earlier !== undefined) {
+      if (ratedBy[capabilityId] === respondent.seq) {
+        const earlier = ratedRow[capabilityId];
         const code = vocab.capabilityFacts.find((c) => c.id === capabilityId)?.code ?? String(capabilityId);
         problem({ file: name, row, column: capabilityColumn, message: `the same respondent rates capability ${code} twice (rows ${earlier} and ${row}); expected one rating per respondent and capability` });
         return;
       }
-      ratedInRun.set(capabilityId, row);
+      ratedBy[capabilityId] = respondent.seq;
+      ratedRow[capabilityId] = row;
       rollups.rating(capabilityId, rating);
     }
     pending.push(capabilityId, rating);
@@ -413,7 +418,7 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
           }
           if (!respondent || pending.length === 0) continue;
           const count = pending.length / 2;
-          staged.organisations.get(respondent.respondent.organisationCode)!.rows += count;
+          respondent.organisation.rows += count;
           staged.ratingCount += count;
           // Valid rows are kept even once the file is rejected, so repeated ratings are still found.
           for (let k = 0; k < pending.length; k += 2) ratings.add(row, respondent.seq, pending[k], pending[k + 1]);
@@ -515,15 +520,15 @@ function* ratingRecords(spill: RatingSpill): Generator<Uint8Array> {
   for (const block of spill.blocks()) {
     const n = block.length / RatingSpill.FIELDS;
     const out = Buffer.allocUnsafe(n * 26);
-    let o = 0;
-    for (let i = 0; i < block.length; i += 3) {
-      o = out.writeInt16BE(3, o);
-      o = out.writeInt32BE(4, o);
-      o = out.writeInt32BE(block[i], o);
-      o = out.writeInt32BE(4, o);
-      o = out.writeInt32BE(block[i + 1], o);
-      o = out.writeInt32BE(4, o);
-      o = out.writeInt32BE(capabilityOf(block[i + 2]), o);
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    for (let i = 0, o = 0; i < block.length; i += 3, o += 26) {
+      view.setInt16(o, 3); // fields
+      view.setInt32(o + 2, 4);
+      view.setInt32(o + 6, block[i]);
+      view.setInt32(o + 10, 4);
+      view.setInt32(o + 14, block[i + 1]);
+      view.setInt32(o + 18, 4);
+      view.setInt32(o + 22, capabilityOf(block[i + 2]));
     }
     yield out;
   }

@@ -60,6 +60,8 @@ const TEXTS: [string, string][] = [
   ["a quoted field last, then EOF", 'a,b\n1,"x"'],
   ["a trailing delimiter", "a,b,\n1,2,\n"],
   ["non-ASCII", "naam,waarde\nRésumé,£5\n“quoted”,–\n"],
+  // A quoted record's text, delimiter or line break and all, then the same text unquoted: more fields, not a repeat.
+  ["a quoted field's text again unquoted", 'id,v\n"x,y",1\nx,y,2\n"a\nb",3\na\nb,4\n"p",5\np,6\n'],
 ];
 
 describe("CsvSplitter", () => {
