@@ -31,13 +31,14 @@ export function toJson(table: GapTable): string {
 }
 
 const INTEGER_COLUMNS = new Set(["respondents", "required", "met", "level"]);
+const FLOAT_COLUMNS = new Set(["gap_rate", "ci_low", "ci_high"]);
 
 export function toArrow(table: GapTable): Uint8Array {
   const vectors = Object.fromEntries(
     table.columns.map((c) => {
       const values = table.rows.map((r) => r[c] ?? null);
       if (c === "suppressed") return [c, vectorFromArray(values as (boolean | null)[], new Bool())];
-      if (c === "gap_rate") return [c, vectorFromArray(values as (number | null)[], new Float64())];
+      if (FLOAT_COLUMNS.has(c)) return [c, vectorFromArray(values as (number | null)[], new Float64())];
       if (INTEGER_COLUMNS.has(c)) return [c, vectorFromArray(values as (number | null)[], new Int32())];
       return [c, vectorFromArray(values.map((v) => (v === null ? null : String(v))), new Utf8())];
     }),

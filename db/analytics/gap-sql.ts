@@ -100,7 +100,8 @@ export function gapSql(plan: GapPlan, scope: Scope, waveIds: number[]): { text: 
   const cellKeys = ["ro.wave_id", "ro.grain_key", ...person.map((d) => `${PERSON_CODE[d]} as ${d}`)];
   const cells = `
     select ${cellKeys.join(", ")},
-           sum(ro.respondents)::int as respondents, sum(ro.required)::int as required, sum(ro.met)::int as met
+           sum(ro.respondents)::int as respondents, sum(ro.required)::int as required, sum(ro.met)::int as met,
+           sum(ro.sum_r2)::float8 as sum_r2, sum(ro.sum_u2)::float8 as sum_u2, sum(ro.sum_ru)::float8 as sum_ru
     from rollup_cells ro
     join waves w on w.id = ro.wave_id
     ${needsMembership ? `join organisation_memberships m on m.organisation_code = ro.organisation_code
@@ -123,7 +124,7 @@ export function gapSql(plan: GapPlan, scope: Scope, waveIds: number[]): { text: 
   const select = out.flatMap((d) => [`${d.code} as "${d.dim}"`, `${d.name} as "${d.dim}_name"`]);
   const text = `
     with x as (${cells})
-    select ${[...select, "x.respondents", "x.required", "x.met"].join(", ")}
+    select ${[...select, "x.respondents", "x.required", "x.met", "x.sum_r2", "x.sum_u2", "x.sum_ru"].join(", ")}
     from x ${joins.join("\n    ")}
     ${out.length ? `order by ${out.map((d) => `${d.sort}, ${d.code}`).join(", ")}` : ""}`;
   return { text, params };

@@ -4,10 +4,10 @@
 import type { Sql } from "../client";
 import { type Dimension, type FrameworkDimension, type GapPlan, planGaps, QueryError, type Filters } from "./dimensions";
 import { gapSql } from "./gap-sql";
-import { gapRate } from "./metrics";
+import { gapInterval, gapRate } from "./metrics";
 import { describeScope, type Scope } from "./scope";
 import { type DataStatus, dataStatus } from "./status";
-import { isSuppressed, suppressionThreshold } from "./suppression";
+import { isSuppressed, publishedCount, publishedRate, ROUNDING_RULE, suppressionThreshold } from "./suppression";
 
 export type Cell = string | number | boolean | null;
 export type GapRow = Record<string, Cell>;
@@ -19,6 +19,8 @@ export interface GapMeta {
   waves: string[];
   framework_versions: string[];
   suppression: { rule: string; k: number };
+  /** How published figures are rounded (docs/metrics.md). */
+  rounding: string;
   synthetic: boolean;
   data_as_at: string | null;
   generated_at: string;
@@ -31,7 +33,11 @@ export interface GapTable {
   rows: GapRow[];
 }
 
-export const MEASURES = ["respondents", "required", "met", "gap_rate", "suppressed"] as const;
+/** Measures in output order; ci_low and ci_high came after suppressed, so columns are only ever added at the end. */
+export const MEASURES = ["respondents", "required", "met", "gap_rate", "suppressed", "ci_low", "ci_high"] as const;
+
+/** A cell as the query sums it: its dimension values, counts and the per-respondent sums of its interval. */
+export type RawCell = Record<string, Cell> & { respondents: number; required: number; met: number; sum_r2: number; sum_u2: number; sum_ru: number };
 
 export interface GapRequest {
   by: string[];
@@ -67,37 +73,68 @@ export async function queryGaps(db: Sql, scope: Scope, request: GapRequest, k = 
   return table;
 }
 
-async function computeGaps(db: Sql, scope: Scope, plan: GapPlan, k: number, status: DataStatus): Promise<GapTable> {
+/**
+ * The cells of a request as summed from the rollups: exact counts, nothing suppressed or rounded.
+ * Never an output path: only queryGaps publishes them (and tests check the sums against the raw
+ * ratings; tests/unit/db/analytics/output-paths.test.ts keeps the app and scripts away from it).
+ */
+export async function queryCells(db: Sql, scope: Scope, request: GapRequest): Promise<{ plan: GapPlan; waves: WaveRef[]; cells: RawCell[] }> {
+  const plan = planGaps(request.by, request.filters);
   await checkFilterValues(db, plan.filters);
   const waves = await resolveWaves(db, plan);
-  const dims: Dimension[] = [...plan.person, ...plan.framework];
   const { text, params } = gapSql(plan, scope, waves.map((w) => w.id));
-  const raw = waves.length ? await db.query<GapRow & { respondents: number; required: number; met: number }>(text, params) : [];
+  const raw = waves.length ? await db.query<RawCell>(text, params) : [];
   // With no grouping, an empty result is still one (empty) cell: England has 0 respondents.
-  const cells = raw.length === 0 && dims.length === 0 && waves.length ? [{ respondents: 0, required: 0, met: 0 }] : raw;
-  const rows = cells.map((r) => publishCell(r as GapRow & { respondents: number; required: number; met: number }, dims, k));
+  const grouped = plan.person.length + plan.framework.length > 0;
+  return { plan, waves, cells: raw.length === 0 && !grouped && waves.length ? [EMPTY_CELL] : raw };
+}
+
+async function computeGaps(db: Sql, scope: Scope, plan: GapPlan, k: number, status: DataStatus): Promise<GapTable> {
+  const { waves, cells } = await queryCells(db, scope, { by: [...plan.person, ...plan.framework], filters: plan.filters });
+  const dims: Dimension[] = [...plan.person, ...plan.framework];
+  const england = isEnglandLevel(scope, plan);
   return {
     meta: gapMeta(scope, plan, waves, k, status),
     columns: [...dims.flatMap((d) => [d, `${d}_name`]), ...MEASURES],
-    rows,
+    rows: cells.map((r) => publishCell(r, dims, k, england)),
   };
 }
 
-/** Disclosure control: a cell under k respondents keeps only its dimension values. */
-export function publishCell(
-  r: Record<string, Cell> & { respondents: number; required: number; met: number },
-  dims: Dimension[],
-  k: number,
-): GapRow {
+/** Cells for all of England: a national caller, and no region, ICB or organisation grouping or filter. */
+export function isEnglandLevel(scope: Scope, plan: Pick<GapPlan, "person" | "filters">): boolean {
+  const geography = ["region", "icb", "organisation"] as const;
+  return scope.kind === "national" && !geography.some((d) => plan.person.includes(d) || plan.filters[d] !== undefined);
+}
+
+const EMPTY_CELL: RawCell = { respondents: 0, required: 0, met: 0, sum_r2: 0, sum_u2: 0, sum_ru: 0 };
+
+/**
+ * Disclosure control: a cell under k respondents keeps only its dimension values, and nothing
+ * derived from its counts (the interval included) is published. Counts are published rounded to
+ * the nearest 5, and below England level the rate and interval to 0.1 percentage points; both are
+ * computed from the exact counts first.
+ */
+export function publishCell(r: RawCell, dims: Dimension[], k: number, england: boolean): GapRow {
   const out: GapRow = {};
   for (const d of dims) {
     out[d] = r[d] ?? null;
     out[`${d}_name`] = r[`${d}_name`] ?? null;
   }
   if (isSuppressed(r.respondents, k)) {
-    return { ...out, respondents: null, required: null, met: null, gap_rate: null, suppressed: true };
+    return { ...out, respondents: null, required: null, met: null, gap_rate: null, suppressed: true, ci_low: null, ci_high: null };
   }
-  return { ...out, respondents: r.respondents, required: r.required, met: r.met, gap_rate: gapRate(r.required, r.met), suppressed: false };
+  const interval = gapInterval({ respondents: r.respondents, required: r.required, met: r.met, sumR2: r.sum_r2, sumU2: r.sum_u2, sumRu: r.sum_ru });
+  const rate = (value: number | null | undefined) => (value == null ? null : england ? value : publishedRate(value));
+  return {
+    ...out,
+    respondents: publishedCount(r.respondents),
+    required: publishedCount(r.required),
+    met: publishedCount(r.met),
+    gap_rate: rate(gapRate(r.required, r.met)),
+    suppressed: false,
+    ci_low: rate(interval?.low),
+    ci_high: rate(interval?.high),
+  };
 }
 
 const FILTER_TABLES: Partial<Record<Dimension, string>> = {
@@ -118,7 +155,7 @@ async function checkFilterValues(db: Sql, filters: Filters): Promise<void> {
   }
 }
 
-interface WaveRef {
+export interface WaveRef {
   id: number;
   label: string;
   version: string;
@@ -155,6 +192,7 @@ function gapMeta(scope: Scope, plan: GapPlan, waves: WaveRef[], k: number, statu
       rule: `cells with fewer than ${k} respondents are suppressed: only their dimension values are published`,
       k,
     },
+    rounding: ROUNDING_RULE,
     synthetic: status.synthetic,
     data_as_at: status.dataAsAt,
     generated_at: new Date().toISOString(),

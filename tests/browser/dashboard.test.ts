@@ -90,12 +90,12 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
     expect(json.meta).toMatchObject({ synthetic: true, waves: [LATEST] });
     const suppressed = json.rows.filter((r: { suppressed: boolean }) => r.suppressed);
     expect(suppressed.length).toBeGreaterThan(0);
-    for (const r of suppressed) expect([r.respondents, r.required, r.met, r.gap_rate]).toEqual([null, null, null, null]);
+    for (const r of suppressed) expect([r.respondents, r.required, r.met, r.gap_rate, r.ci_low, r.ci_high]).toEqual([null, null, null, null, null, null]);
     const csv = await fetch(query, { headers: { Accept: "text/csv" } });
     expect(csv.headers.get("content-type")).toContain("text/csv");
     const lines = (await csv.text()).trimEnd().split("\r\n");
     expect(lines).toHaveLength(json.rows.length + 1);
-    expect(lines.filter((l) => l.endsWith(",,,,true"))).toHaveLength(suppressed.length);
+    expect(lines.filter((l) => l.endsWith(",,,,true,,"))).toHaveLength(suppressed.length);
     const arrow = tableFromIPC(new Uint8Array(await (await fetch(`${query}&format=arrow`)).arrayBuffer()));
     expect(arrow.numRows).toBe(json.rows.length);
     expect(arrow.getChild("suppressed")!.toArray().filter(Boolean).length).toBe(suppressed.length);

@@ -22,7 +22,7 @@ describe("command-line entry points", () => {
     const run = runScript("gaps", ["--by", "region,domain"], env);
     expect(run.status).toBe(0);
     const [header, ...rows] = run.stdout.trimEnd().split("\r\n");
-    expect(header).toBe("region,region_name,domain,domain_name,respondents,required,met,gap_rate,suppressed");
+    expect(header).toBe("region,region_name,domain,domain_name,respondents,required,met,gap_rate,suppressed,ci_low,ci_high");
     expect(rows).toHaveLength(3 * 6);
     expect(run.stderr).toContain(`wave ${LATEST}`);
   });
@@ -33,7 +33,7 @@ describe("command-line entry points", () => {
     const json = JSON.parse(run.stdout);
     expect(json.meta).toMatchObject({ synthetic: true, waves: [LATEST], filters: { organisation: "RAL" }, suppression: { k: 10 } });
     expect(json.rows.length).toBeGreaterThan(0);
-    expect(Object.keys(json.rows[0])).toEqual(["staff_group", "staff_group_name", "respondents", "required", "met", "gap_rate", "suppressed"]);
+    expect(Object.keys(json.rows[0])).toEqual(["staff_group", "staff_group_name", "respondents", "required", "met", "gap_rate", "suppressed", "ci_low", "ci_high"]);
   });
 
   it("gaps --format arrow writes an Arrow IPC stream with the metadata in its schema", () => {

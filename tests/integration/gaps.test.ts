@@ -1,12 +1,24 @@
-// Every rollup-based cell of the gaps query equals a direct computation over the raw ratings.
+// Every rollup-based cell of the gaps query, interval included, equals a direct computation over
+// the raw ratings.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryGaps } from "../../db/analytics/gaps";
+import { queryCells, queryGaps } from "../../db/analytics/gaps";
+import { type Interval, wilsonInterval, Z95 } from "../../db/analytics/metrics";
 import { NATIONAL } from "../../db/analytics/scope";
 import { openFixture, TARGETS, type TestDatabase } from "../support/databases";
-import { directCells } from "../support/direct";
+import { type DirectCell, directCells } from "../support/direct";
 import { FIXTURE_WAVES } from "../support/fixture";
 
 const LATEST = FIXTURE_WAVES[FIXTURE_WAVES.length - 1].label;
+
+/** The interval as docs/metrics.md states it, from the raw ratings' per-respondent values. */
+function expectedInterval(cell: DirectCell): Interval {
+  const unmet = cell.required - cell.met;
+  const single = cell.sumR2 === cell.required;
+  if (single || cell.respondents < 2 || cell.deviation2 < 1e-9) return wilsonInterval(unmet, cell.required)!;
+  const p = unmet / cell.required;
+  const se = Math.sqrt(((cell.respondents / (cell.respondents - 1)) * cell.deviation2) / cell.required ** 2);
+  return { low: Math.max(0, p - Z95 * se), high: Math.min(1, p + Z95 * se) };
+}
 
 describe.each(TARGETS)("gaps on %s", (target) => {
   let t: TestDatabase;
@@ -23,20 +35,31 @@ describe.each(TARGETS)("gaps on %s", (target) => {
     filters: Record<string, string> = {},
     extra: { join?: string; where?: string } = {},
   ) {
-    const table = await queryGaps(t.db, NATIONAL, { by, filters: { ...filters, ...(wave ? { wave } : {}) } }, 1);
+    const request = { by, filters: { ...filters, ...(wave ? { wave } : {}) } };
+    const { cells } = await queryCells(t.db, NATIONAL, request);
+    const table = await queryGaps(t.db, NATIONAL, request, 1);
     const direct = await directCells(t.db, key, wave, extra);
+    expect(cells.length).toBe(direct.size);
     expect(table.rows.length).toBe(direct.size);
     expect(table.rows.length).toBeGreaterThan(0);
-    for (const row of table.rows) {
+    // Rates below England level are published to 0.1 percentage points.
+    const england = !["region", "icb", "organisation"].some((d) => by.includes(d) || d in filters);
+    const published = (rate: number) => (england ? rate : Math.round(rate * 1000) / 1000);
+    table.rows.forEach((row, i) => {
       const cell = direct.get(keyOf(row));
       expect(cell, `cell ${keyOf(row)}`).toBeDefined();
-      expect({ respondents: row.respondents, required: row.required, met: row.met }).toEqual({
+      // The sums, exactly; then what is published: counts to the nearest 5, rate and interval from the exact counts.
+      expect({ respondents: cells[i].respondents, required: cells[i].required, met: cells[i].met }).toEqual({
         respondents: cell!.respondents,
         required: cell!.required,
         met: cell!.met,
       });
-      expect(row.gap_rate).toBeCloseTo((cell!.required - cell!.met) / cell!.required, 12);
-    }
+      expect([row.respondents, row.required, row.met]).toEqual([cell!.respondents, cell!.required, cell!.met].map((n) => Math.round(n / 5) * 5));
+      expect(row.gap_rate).toBeCloseTo(published((cell!.required - cell!.met) / cell!.required), 12);
+      const ci = expectedInterval(cell!);
+      expect(row.ci_low, `ci_low of ${keyOf(row)}`).toBeCloseTo(published(ci.low), 9);
+      expect(row.ci_high, `ci_high of ${keyOf(row)}`).toBeCloseTo(published(ci.high), 9);
+    });
     return table;
   }
 
@@ -81,16 +104,16 @@ describe.each(TARGETS)("gaps on %s", (target) => {
          group by r.id, c.domain_code having count(*) >= 5) x`,
     );
     expect(many.n).toBeGreaterThan(0);
-    const byDomain = await queryGaps(t.db, NATIONAL, { by: ["domain"], filters: { wave: LATEST } }, 1);
+    const byDomain = await queryCells(t.db, NATIONAL, { by: ["domain"], filters: { wave: LATEST } });
     const [{ respondents }] = await t.db.query<{ respondents: number }>(
       `select count(distinct r.id)::int as respondents from respondents r join waves w on w.id = r.wave_id
        where w.label = $1 and exists (select 1 from ratings rt join capabilities c on c.id = rt.capability_id
          where rt.respondent_id = r.id and strpos(c.archetypes, r.archetype_code) > 0)`,
       [LATEST],
     );
-    for (const row of byDomain.rows) expect(row.respondents as number).toBeLessThanOrEqual(respondents);
-    const all = await queryGaps(t.db, NATIONAL, { by: [], filters: { wave: LATEST } }, 1);
-    expect(all.rows[0].respondents).toBe(respondents);
+    for (const cell of byDomain.cells) expect(cell.respondents).toBeLessThanOrEqual(respondents);
+    const all = await queryCells(t.db, NATIONAL, { by: [], filters: { wave: LATEST } });
+    expect(all.cells[0].respondents).toBe(respondents);
   });
 
   it("suppresses every cell under k respondents and only those, on the same cells as the direct count", async () => {
@@ -102,7 +125,7 @@ describe.each(TARGETS)("gaps on %s", (target) => {
       const cell = direct.get(`${row.organisation}/${row.staff_group}`)!;
       expect(row.suppressed).toBe(cell.respondents < 10);
       if (row.suppressed) {
-        expect([row.respondents, row.required, row.met, row.gap_rate]).toEqual([null, null, null, null]);
+        expect([row.respondents, row.required, row.met, row.gap_rate, row.ci_low, row.ci_high]).toEqual([null, null, null, null, null, null]);
         expect(row.organisation_name).toBeTypeOf("string");
       }
     }

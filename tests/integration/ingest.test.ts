@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { queryGaps } from "../../db/analytics/gaps";
+import { queryCells, queryGaps } from "../../db/analytics/gaps";
 import { importFramework, readFrameworkFiles } from "../../db/framework";
 import { NATIONAL } from "../../db/analytics/scope";
 import { CHUNK_BYTES } from "../../ingest/decode";
@@ -95,11 +95,12 @@ describe.each(TARGETS)("ingest on %s", (target) => {
     expect(status).toEqual({ status: "superseded" });
     const orphans = await t.db.query("select 1 from respondents where submission_id = $1", [old.id]);
     expect(orphans).toHaveLength(0);
-    const rgt = await queryGaps(t.db, NATIONAL, { by: [], filters: { wave: LATEST, organisation: "RGT" } }, 1);
-    expect(rgt.rows[0]).toMatchObject({ respondents: old.respondents, gap_rate: 0 });
-    const table = await queryGaps(t.db, NATIONAL, { by: ["organisation", "domain"], filters: { wave: LATEST } }, 1);
+    const rgt = await queryCells(t.db, NATIONAL, { by: [], filters: { wave: LATEST, organisation: "RGT" } });
+    expect(rgt.cells[0]).toMatchObject({ respondents: old.respondents, required: rgt.cells[0].met });
+    expect((await queryGaps(t.db, NATIONAL, { by: [], filters: { wave: LATEST, organisation: "RGT" } }, 1)).rows[0].gap_rate).toBe(0);
+    const { cells } = await queryCells(t.db, NATIONAL, { by: ["organisation", "domain"], filters: { wave: LATEST } });
     const direct = await directCells(t.db, "r.organisation_code || '/' || c.domain_code", LATEST);
-    for (const row of table.rows) expect(row.met).toBe(direct.get(`${row.organisation}/${row.domain}`)!.met);
+    for (const cell of cells) expect(cell.met).toBe(direct.get(`${cell.organisation}/${cell.domain}`)!.met);
     // Loading the old file again is now a no-op that says what replaced it.
     const [again] = await ingestFiles(t.db, [fixtureFile(LATEST, "RGT")], { waveLabel: LATEST, ...quiet });
     expect(again.message).toMatch(/^already loaded \(superseded by RGT\.csv on \d{4}-\d{2}-\d{2} \d{2}:\d{2}\) — nothing changed$/);

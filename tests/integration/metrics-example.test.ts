@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryGaps } from "../../db/analytics/gaps";
+import { queryCells, queryGaps } from "../../db/analytics/gaps";
 import { NATIONAL } from "../../db/analytics/scope";
 import { ingestFiles } from "../../ingest/ingest";
 import { openEmpty, TARGETS, type TestDatabase } from "../support/databases";
@@ -31,24 +31,45 @@ describe.each(TARGETS)("the worked example of docs/metrics.md on %s", (target) =
   });
   afterAll(() => t.close());
 
-  const cell = async (by: string[], filters: Record<string, string>) =>
+  // The definitions, on the exact sums (queryCells), then as published (queryGaps, here with k = 1).
+  const exact = async (by: string[], filters: Record<string, string>) =>
+    (await queryCells(t.db, NATIONAL, { by, filters })).cells.find((r) => Object.entries(filters).every(([k, v]) => String(r[k]) === v))!;
+  const published = async (by: string[], filters: Record<string, string>) =>
     (await queryGaps(t.db, NATIONAL, { by, filters }, 1)).rows.find((r) => Object.entries(filters).every(([k, v]) => String(r[k]) === v))!;
 
-  it("domain 6: 3 respondents, 7 required, 4 met, gap rate 3/7", async () => {
-    expect(await cell(["domain"], { domain: "6" })).toMatchObject({ respondents: 3, required: 7, met: 4, gap_rate: 3 / 7 });
+  it("domain 6: 3 respondents, 7 required, 4 met, gap rate 3/7, pooled interval clipped at 0", async () => {
+    expect(await exact(["domain"], { domain: "6" })).toMatchObject({ respondents: 3, required: 7, met: 4 });
+    expect(await published(["domain"], { domain: "6" })).toMatchObject({
+      respondents: 5, // 3, 7 and 4 to the nearest 5
+      required: 5,
+      met: 5,
+      gap_rate: 3 / 7, // from the exact counts; England level, so not rounded
+      ci_low: 0,
+      ci_high: expect.closeTo(0.928162, 6),
+    });
   });
 
-  it("capability 6-05: 3 respondents, 3 required, 1 met, gap rate 2/3", async () => {
-    expect(await cell(["capability"], { capability: "6-05" })).toMatchObject({ respondents: 3, required: 3, met: 1, gap_rate: 2 / 3 });
+  it("capability 6-05: 3 respondents, 3 required, 1 met, gap rate 2/3, Wilson interval", async () => {
+    expect(await exact(["capability"], { capability: "6-05" })).toMatchObject({ respondents: 3, required: 3, met: 1 });
+    expect(await published(["capability"], { capability: "6-05" })).toMatchObject({
+      gap_rate: 2 / 3,
+      ci_low: expect.closeTo(0.20766, 6),
+      ci_high: expect.closeTo(0.938508, 6),
+    });
+  });
+
+  it("below England level, the rate and interval are published to 0.1 percentage points", async () => {
+    expect(await published(["organisation", "domain"], { domain: "6" })).toMatchObject({ gap_rate: 0.429, ci_low: 0, ci_high: 0.928 });
   });
 
   it("level 3: only C's required rating counts", async () => {
-    expect(await cell(["level"], { level: "3" })).toMatchObject({ respondents: 1, required: 1, met: 1, gap_rate: 0 });
+    expect(await exact(["level"], { level: "3" })).toMatchObject({ respondents: 1, required: 1, met: 1 });
+    expect(await published(["level"], { level: "3" })).toMatchObject({ gap_rate: 0 });
   });
 
   it("staff groups split the respondents once each", async () => {
-    const rows = (await queryGaps(t.db, NATIONAL, { by: ["staff_group"] }, 1)).rows;
-    expect(rows.map((r) => [r.staff_group, r.respondents, r.required, r.met])).toEqual([
+    const { cells } = await queryCells(t.db, NATIONAL, { by: ["staff_group"] });
+    expect(cells.map((r) => [r.staff_group, r.respondents, r.required, r.met])).toEqual([
       ["HS", 1, 3, 2],
       ["NMR", 2, 4, 2],
     ]);
@@ -56,6 +77,6 @@ describe.each(TARGETS)("the worked example of docs/metrics.md on %s", (target) =
 
   it("is suppressed whole at the default k = 10", async () => {
     const [row] = (await queryGaps(t.db, NATIONAL, { by: ["domain"] })).rows;
-    expect(row).toEqual({ domain: "6", domain_name: "Artificial intelligence (AI)", respondents: null, required: null, met: null, gap_rate: null, suppressed: true });
+    expect(row).toEqual({ domain: "6", domain_name: "Artificial intelligence (AI)", respondents: null, required: null, met: null, gap_rate: null, suppressed: true, ci_low: null, ci_high: null });
   });
 });

@@ -6,6 +6,11 @@ export interface DirectCell {
   respondents: number;
   required: number;
   met: number;
+  /** Per-respondent sums Σrᵢ², Σuᵢ², Σrᵢuᵢ, and the pooled interval's Σ(uᵢ − p̂rᵢ)² computed as written. */
+  sumR2: number;
+  sumU2: number;
+  sumRu: number;
+  deviation2: number;
 }
 
 /**
@@ -20,18 +25,27 @@ export async function directCells(
   extra: { join?: string; where?: string } = {},
 ): Promise<Map<string, DirectCell>> {
   const rows = await db.query<DirectCell>(
-    `select ${key} as key, count(distinct r.id)::int as respondents, count(*)::int as required,
-            count(*) filter (where rt.rating >= f.met_threshold)::int as met
-     from respondents r
-     join waves w on w.id = r.wave_id
-     join ratings rt on rt.respondent_id = r.id
-     join capabilities c on c.id = rt.capability_id
-     join frameworks f on f.id = c.framework_id
-     join organisation_memberships m on m.organisation_code = r.organisation_code
-       and w.reference_date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)
-     ${extra.join ?? ""}
-     where strpos(c.archetypes, r.archetype_code) > 0 and ($1::text is null or w.label = $1) ${extra.where ? `and ${extra.where}` : ""}
-     group by 1`,
+    `with person as (
+       select ${key} as key, r.id, count(*)::float8 as r,
+              (count(*) filter (where rt.rating < f.met_threshold))::float8 as u
+       from respondents r
+       join waves w on w.id = r.wave_id
+       join ratings rt on rt.respondent_id = r.id
+       join capabilities c on c.id = rt.capability_id
+       join frameworks f on f.id = c.framework_id
+       join organisation_memberships m on m.organisation_code = r.organisation_code
+         and w.reference_date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)
+       ${extra.join ?? ""}
+       where strpos(c.archetypes, r.archetype_code) > 0 and ($1::text is null or w.label = $1) ${extra.where ? `and ${extra.where}` : ""}
+       group by 1, 2
+     ), placed as (
+       select person.*, count(*) over cell as n, sum(r) over cell as required, sum(u) over cell as unmet
+       from person window cell as (partition by key)
+     )
+     select key, n::int as respondents, required::int as required, (required - unmet)::int as met,
+            sum(r * r) as "sumR2", sum(u * u) as "sumU2", sum(r * u) as "sumRu",
+            sum((u - unmet / required * r) * (u - unmet / required * r)) as deviation2
+     from placed group by key, n, required, unmet`,
     [waveLabel],
   );
   return new Map(rows.map((r) => [r.key, r]));

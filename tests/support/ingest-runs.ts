@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { expect } from "vitest";
-import { queryGaps } from "../../db/analytics/gaps";
+import { queryCells } from "../../db/analytics/gaps";
 import { NATIONAL } from "../../db/analytics/scope";
 import type { Sql } from "../../db/client";
 import { plainCsv } from "../../ingest/synthetic/shapes";
@@ -149,11 +149,11 @@ export function activeBackends(db: Sql, waveLabel: string): Promise<Backend[]> {
 
 /** Every organisation × domain cell of the gaps query (rollups) equals the cell computed from the ratings. */
 export async function expectGapsMatchRatings(db: Sql, waveLabel: string): Promise<void> {
-  const table = await queryGaps(db, NATIONAL, { by: ["organisation", "domain"], filters: { wave: waveLabel } }, 1);
+  const { cells } = await queryCells(db, NATIONAL, { by: ["organisation", "domain"], filters: { wave: waveLabel } });
   const direct = await directCells(db, "r.organisation_code || '/' || c.domain_code", waveLabel);
-  expect(table.rows.length).toBe(direct.size);
-  expect(table.rows.length).toBeGreaterThan(0);
-  for (const row of table.rows) {
+  expect(cells.length).toBe(direct.size);
+  expect(cells.length).toBeGreaterThan(0);
+  for (const row of cells) {
     const cell = direct.get(`${row.organisation}/${row.domain}`);
     expect({ respondents: row.respondents, required: row.required, met: row.met }).toEqual({
       respondents: cell?.respondents,

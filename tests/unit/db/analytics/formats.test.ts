@@ -11,6 +11,7 @@ const META: GapMeta = {
   waves: ["2026 spring"],
   framework_versions: ["ai-dht-2023-illustrative"],
   suppression: { rule: "cells with fewer than 10 respondents are suppressed: only their dimension values are published", k: 10 },
+  rounding: "respondents, required and met are rounded to the nearest 5",
   synthetic: true,
   data_as_at: "2026-06-30",
   generated_at: "2026-07-01T09:00:00.000Z",
@@ -18,7 +19,7 @@ const META: GapMeta = {
 
 const TABLE: GapTable = {
   meta: META,
-  columns: ["organisation", "organisation_name", "level", "level_name", "respondents", "required", "met", "gap_rate", "suppressed"],
+  columns: ["organisation", "organisation_name", "level", "level_name", "respondents", "required", "met", "gap_rate", "suppressed", "ci_low", "ci_high"],
   rows: [
     {
       organisation: "RX1",
@@ -30,6 +31,8 @@ const TABLE: GapTable = {
       met: 30,
       gap_rate: 0.25,
       suppressed: false,
+      ci_low: 0.125,
+      ci_high: 0.4375,
     },
     {
       organisation: "R0A",
@@ -41,6 +44,8 @@ const TABLE: GapTable = {
       met: null,
       gap_rate: null,
       suppressed: true,
+      ci_low: null,
+      ci_high: null,
     },
   ],
 };
@@ -84,9 +89,9 @@ describe("csvCell", () => {
 describe("toCsv", () => {
   it("writes a header line and one line per row, CRLF-terminated, nulls empty", () => {
     expect(toCsv(TABLE)).toBe(
-      "organisation,organisation_name,level,level_name,respondents,required,met,gap_rate,suppressed\r\n" +
-        'RX1,"Example, ""Teaching"" NHS Trust",1,Level 1,12,40,30,0.25,false\r\n' +
-        "R0A,\"'=HYPERLINK(\"\"x\"\")\",2,Level 2,,,,,true\r\n",
+      "organisation,organisation_name,level,level_name,respondents,required,met,gap_rate,suppressed,ci_low,ci_high\r\n" +
+        'RX1,"Example, ""Teaching"" NHS Trust",1,Level 1,12,40,30,0.25,false,0.125,0.4375\r\n' +
+        "R0A,\"'=HYPERLINK(\"\"x\"\")\",2,Level 2,,,,,true,,\r\n",
     );
   });
 
@@ -123,7 +128,7 @@ describe("toArrow", () => {
     expect(decoded.getChild("gap_rate")!.get(1)).toBeNull();
   });
 
-  it("types the columns: Int32 counts and levels, Float64 gap_rate, Bool suppressed, Utf8 codes and names", () => {
+  it("types the columns: Int32 counts and levels, Float64 gap_rate and interval, Bool suppressed, Utf8 codes and names", () => {
     const types = Object.fromEntries(decoded.schema.fields.map((f) => [f.name, String(f.type)]));
     expect(types).toEqual({
       organisation: "Utf8",
@@ -135,6 +140,8 @@ describe("toArrow", () => {
       met: "Int32",
       gap_rate: "Float64",
       suppressed: "Bool",
+      ci_low: "Float64",
+      ci_high: "Float64",
     });
   });
 
