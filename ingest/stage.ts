@@ -140,13 +140,14 @@ export async function stageFile(
   };
 
   let together = true;
+  let source: Awaited<ReturnType<typeof openTable>> | null = null;
   try {
     // The header is mapped as soon as it is read, so that a long file's rows can be read as
     // repeats of the row before with a new capability and rating (CsvSplitter.varying).
     let mapped: ReturnType<typeof mapHeader> | null = null;
     const mapOnce = (cells: string[]) =>
       (mapped ??= mapHeader(cells, { file: name, profile, capabilities: vocab.capabilities, frameworkVersion: vocab.frameworkVersion, layout: options.layout }));
-    const source = await openTable(file, {
+    source = await openTable(file, {
       format: options.format,
       maxRows: options.maxRows,
       scan: options.scan,
@@ -168,8 +169,9 @@ export async function stageFile(
       return staged;
     }
     staged.layout = header.plan.layout;
-    const rows = stageRows(header.plan, firstRows, { name, vocab, profile, key, today, staged, report, onProgress: () => options.onProgress?.({ bytes: source.bytesRead(), size: source.size, rows: staged.rows }) });
-    await rows.read(source.records);
+    const opened = source;
+    const rows = stageRows(header.plan, firstRows, { name, vocab, profile, key, today, staged, report, onProgress: () => options.onProgress?.({ bytes: opened.bytesRead(), size: opened.size, rows: staged.rows }) });
+    await rows.read(opened.records);
     together = rows.together;
     // Personal data heads the list, whatever else is wrong: it is the first thing to fix.
     const personal = rows.personalData();
@@ -190,6 +192,9 @@ export async function stageFile(
     }
     report([{ file: name, row: error.row, message: error.message }]);
     return staged;
+  } finally {
+    // A file refused at its header is not read to the end: its reader (and file handle) closes now.
+    await source?.records.return(undefined).catch(() => {});
   }
 
   if (staged.problemCount === 0 && staged.rows === 0) report([{ file: name, message: "the file has a header but no data rows" }]);

@@ -5,7 +5,9 @@ import type { Sql } from "../client";
 import { type Dimension, type FrameworkDimension, type GapPlan, planGaps, QueryError, type Filters } from "./dimensions";
 import { gapSql } from "./gap-sql";
 import { gapInterval, gapRate } from "./metrics";
-import { describeScope, type Scope } from "./scope";
+import { FUNNEL_COLUMNS, funnelRows } from "./funnel";
+import { addPeerColumns, PEER_COLUMNS } from "./peers";
+import { describeScope, NATIONAL, type Scope } from "./scope";
 import { type DataStatus, dataStatus } from "./status";
 import { isSuppressed, publishedCount, publishedRate, ROUNDING_RULE, suppressionThreshold } from "./suppression";
 
@@ -21,6 +23,8 @@ export interface GapMeta {
   suppression: { rule: string; k: number };
   /** How published figures are rounded (docs/metrics.md). */
   rounding: string;
+  /** Funnel tables only: England's rate, the spread σ₁ and the overdispersion factor (docs/metrics.md, "Funnel plots"). */
+  funnel?: { p0: number | null; sigma1: number | null; phi: number; overdispersion_applied: boolean; organisations: number };
   synthetic: boolean;
   data_as_at: string | null;
   generated_at: string;
@@ -93,10 +97,47 @@ async function computeGaps(db: Sql, scope: Scope, plan: GapPlan, k: number, stat
   const { waves, cells } = await queryCells(db, scope, { by: [...plan.person, ...plan.framework], filters: plan.filters });
   const dims: Dimension[] = [...plan.person, ...plan.framework];
   const england = isEnglandLevel(scope, plan);
+  const rows = cells.map((r) => publishCell(r, dims, k, england));
+  const byOrganisation = plan.person.includes("organisation");
+  if (byOrganisation) {
+    // Peers are compared on every organisation's data, whoever is asking (NATIONAL, not `scope`).
+    const national = async (request: GapRequest) => (await queryCells(db, NATIONAL, request)).cells;
+    await addPeerColumns(db, plan, rows, cells.map((cell) => ({ cell, ci: intervalOf(cell) })), national, k);
+  }
   return {
     meta: gapMeta(scope, plan, waves, k, status),
-    columns: [...dims.flatMap((d) => [d, `${d}_name`]), ...MEASURES],
-    rows: cells.map((r) => publishCell(r, dims, k, england)),
+    columns: [...dims.flatMap((d) => [d, `${d}_name`]), ...MEASURES, ...(byOrganisation ? PEER_COLUMNS : [])],
+    rows,
+  };
+}
+
+function intervalOf(r: RawCell) {
+  return gapInterval({ respondents: r.respondents, required: r.required, met: r.met, sumR2: r.sum_r2, sumU2: r.sum_u2, sumRu: r.sum_ru });
+}
+
+/**
+ * Funnel plot data for one cell (filters: wave and non-geographic dimensions): one row per
+ * organisation in scope, with its 95% and 99.8% limits (FUNNEL_COLUMNS). Uncached: one small query.
+ */
+export async function queryFunnel(db: Sql, scope: Scope, filters: Filters, k = suppressionThreshold()): Promise<GapTable> {
+  const status = await dataStatus(db);
+  const cellsIn = (s: Scope) => async (request: GapRequest) => (await queryCells(db, s, request)).cells;
+  const funnel = await funnelRows(cellsIn(scope), cellsIn(NATIONAL), filters, k);
+  const plan = planGaps(["organisation"], filters);
+  const waves = await resolveWaves(db, plan);
+  return {
+    meta: {
+      ...gapMeta(scope, plan, waves, k, status),
+      funnel: {
+        p0: funnel.basis?.p0 ?? null,
+        sigma1: funnel.basis?.sigma1 ?? null,
+        phi: funnel.phi,
+        overdispersion_applied: funnel.overdispersed,
+        organisations: funnel.organisations,
+      },
+    },
+    columns: [...FUNNEL_COLUMNS],
+    rows: funnel.rows,
   };
 }
 
@@ -123,7 +164,7 @@ export function publishCell(r: RawCell, dims: Dimension[], k: number, england: b
   if (isSuppressed(r.respondents, k)) {
     return { ...out, respondents: null, required: null, met: null, gap_rate: null, suppressed: true, ci_low: null, ci_high: null };
   }
-  const interval = gapInterval({ respondents: r.respondents, required: r.required, met: r.met, sumR2: r.sum_r2, sumU2: r.sum_u2, sumRu: r.sum_ru });
+  const interval = intervalOf(r);
   const rate = (value: number | null | undefined) => (value == null ? null : england ? value : publishedRate(value));
   return {
     ...out,

@@ -2,23 +2,12 @@
 // the raw ratings.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryCells, queryGaps } from "../../db/analytics/gaps";
-import { type Interval, wilsonInterval, Z95 } from "../../db/analytics/metrics";
 import { NATIONAL } from "../../db/analytics/scope";
 import { openFixture, TARGETS, type TestDatabase } from "../support/databases";
-import { type DirectCell, directCells } from "../support/direct";
+import { directCells, directInterval } from "../support/direct";
 import { FIXTURE_WAVES } from "../support/fixture";
 
 const LATEST = FIXTURE_WAVES[FIXTURE_WAVES.length - 1].label;
-
-/** The interval as docs/metrics.md states it, from the raw ratings' per-respondent values. */
-function expectedInterval(cell: DirectCell): Interval {
-  const unmet = cell.required - cell.met;
-  const single = cell.sumR2 === cell.required;
-  if (single || cell.respondents < 2 || cell.deviation2 < 1e-9) return wilsonInterval(unmet, cell.required)!;
-  const p = unmet / cell.required;
-  const se = Math.sqrt(((cell.respondents / (cell.respondents - 1)) * cell.deviation2) / cell.required ** 2);
-  return { low: Math.max(0, p - Z95 * se), high: Math.min(1, p + Z95 * se) };
-}
 
 describe.each(TARGETS)("gaps on %s", (target) => {
   let t: TestDatabase;
@@ -56,7 +45,7 @@ describe.each(TARGETS)("gaps on %s", (target) => {
       });
       expect([row.respondents, row.required, row.met]).toEqual([cell!.respondents, cell!.required, cell!.met].map((n) => Math.round(n / 5) * 5));
       expect(row.gap_rate).toBeCloseTo(published((cell!.required - cell!.met) / cell!.required), 12);
-      const ci = expectedInterval(cell!);
+      const ci = directInterval(cell!);
       expect(row.ci_low, `ci_low of ${keyOf(row)}`).toBeCloseTo(published(ci.low), 9);
       expect(row.ci_high, `ci_high of ${keyOf(row)}`).toBeCloseTo(published(ci.high), 9);
     });

@@ -1,5 +1,6 @@
 // Direct SQL over the raw ratings: the independent computation the rollup-based figures must equal.
 import type { Sql } from "../../db/client";
+import { type Interval, wilsonInterval, Z95 } from "../../db/analytics/metrics";
 
 export interface DirectCell {
   key: string;
@@ -49,6 +50,16 @@ export async function directCells(
     [waveLabel],
   );
   return new Map(rows.map((r) => [r.key, r]));
+}
+
+/** A cell's interval as docs/metrics.md states it, from the raw ratings' per-respondent values. */
+export function directInterval(cell: DirectCell): Interval {
+  const unmet = cell.required - cell.met;
+  const single = cell.sumR2 === cell.required;
+  if (single || cell.respondents < 2 || cell.deviation2 < 1e-9) return wilsonInterval(unmet, cell.required)!;
+  const p = unmet / cell.required;
+  const se = Math.sqrt(((cell.respondents / (cell.respondents - 1)) * cell.deviation2) / cell.required ** 2);
+  return { low: Math.max(0, p - Z95 * se), high: Math.min(1, p + Z95 * se) };
 }
 
 /** Row counts and a checksum of every table a load may change. */
