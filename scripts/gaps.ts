@@ -1,4 +1,4 @@
-// npm run gaps -- --by region,domain [--wave W] [--organisation RXX …] [--format csv|json|arrow]
+// npm run gaps -- --by region,domain [--wave W] [--organisation RXX …] [--compare-to W0 [--unmatched]] [--format csv|json|arrow]
 import { queryGaps } from "../db/analytics/gaps";
 import { encode, type Format, FORMATS } from "../db/analytics/formats";
 import { NATIONAL } from "../db/analytics/scope";
@@ -6,15 +6,21 @@ import type { Filters } from "../db/analytics/dimensions";
 import { args, run, UsageError, withDatabase } from "./cli";
 
 const FILTERS = ["wave", "region", "icb", "organisation", "staff-group", "archetype", "band", "domain", "sub-domain", "capability", "level"] as const;
-const USAGE = `Usage: npm run gaps -- --by <dims> [--${FILTERS.join(" <v>] [--")} <v>] [--format csv|json|arrow]
+const USAGE = `Usage: npm run gaps -- --by <dims> [--${FILTERS.join(" <v>] [--")} <v>]
+         [--compare-to <earlier wave> [--unmatched]] [--format csv|json|arrow]
 
 --by: comma-separated person dimensions (wave, region, icb, organisation, staff_group, archetype, band)
       and at most one framework grouping (domain, sub_domain, capability, level, or domain,level).
-Without --wave (and without wave in --by) the latest wave is shown. Cells with fewer than k respondents are suppressed.`;
+Without --wave (and without wave in --by) the latest wave is shown. Cells with fewer than k respondents are suppressed.
+--compare-to adds the change since an earlier wave, over the organisations that reported in both
+(--unmatched: each wave over all its organisations). See docs/metrics.md.`;
 
 await run(async () => {
   const options = Object.fromEntries(FILTERS.map((f) => [f, { type: "string" as const }]));
-  const { values } = args({ ...options, by: { type: "string" }, format: { type: "string" }, wait: { type: "string" } }, USAGE);
+  const { values } = args(
+    { ...options, by: { type: "string" }, format: { type: "string" }, wait: { type: "string" }, "compare-to": { type: "string" }, unmatched: { type: "boolean" } },
+    USAGE,
+  );
   if (values.help) return void console.log(USAGE);
   const format = (values.format ?? "csv") as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format ${values.format}: use csv, json or arrow.`);
@@ -24,8 +30,13 @@ await run(async () => {
     const v = (values as Record<string, string | undefined>)[f];
     if (v !== undefined) filters[f.replace("-", "_") as keyof Filters] = v;
   }
-  const table = await withDatabase(values.wait, ({ db }) => queryGaps(db, NATIONAL, { by, filters }));
+  if (values.unmatched && !values["compare-to"]) throw new UsageError("--unmatched applies to a comparison: give --compare-to as well.");
+  const request = { by, filters, compareTo: values["compare-to"], unmatched: values.unmatched };
+  const table = await withDatabase(values.wait, ({ db }) => queryGaps(db, NATIONAL, request));
   const out = encode(table, format);
   process.stdout.write(typeof out === "string" ? out : Buffer.from(out));
-  if (format === "csv") process.stderr.write(`${table.rows.length} rows; wave ${table.meta.waves.join(", ") || "(none)"}; ${table.meta.suppression.rule}${table.meta.synthetic ? "; SYNTHETIC demo data" : ""}\n`);
+  if (format === "csv") {
+    const comparison = table.meta.comparison ? `; ${table.meta.comparison.label}` : "";
+    process.stderr.write(`${table.rows.length} rows; wave ${table.meta.waves.join(", ") || "(none)"}${comparison}; ${table.meta.suppression.rule}${table.meta.synthetic ? "; SYNTHETIC demo data" : ""}\n`);
+  }
 });

@@ -31,7 +31,7 @@ export function toJson(table: GapTable): string {
 }
 
 const INTEGER_COLUMNS = new Set(["respondents", "required", "met", "level"]);
-const FLOAT_COLUMNS = new Set(["gap_rate", "ci_low", "ci_high", "peer_rate", "region_peer_rate", "limit95_low", "limit95_high", "limit998_low", "limit998_high"]);
+const FLOAT_COLUMNS = new Set(["gap_rate", "ci_low", "ci_high", "peer_rate", "region_peer_rate", "limit95_low", "limit95_high", "limit998_low", "limit998_high", "compare_gap_rate", "change", "change_ci_low", "change_ci_high"]);
 
 export function toArrow(table: GapTable): Uint8Array {
   const vectors = Object.fromEntries(

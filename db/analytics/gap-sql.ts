@@ -74,7 +74,11 @@ function normalise(dim: Dimension, value: string): string {
   return value;
 }
 
-export function gapSql(plan: GapPlan, scope: Scope, waveIds: number[]): { text: string; params: unknown[] } {
+/**
+ * `organisations`, when given, restricts the cells to those organisations (a trend over the
+ * organisations that reported in both waves).
+ */
+export function gapSql(plan: GapPlan, scope: Scope, waveIds: number[], organisations?: string[]): { text: string; params: unknown[] } {
   const rg = plan.rollupGrain;
   const params: unknown[] = [rg, waveIds];
   const param = (value: unknown) => {
@@ -88,6 +92,7 @@ export function gapSql(plan: GapPlan, scope: Scope, waveIds: number[]): { text: 
   if (scope.kind === "region") where.push(`m.region_code = ${param(scope.code)}`);
   if (scope.kind === "icb") where.push(`m.icb_code = ${param(scope.code)}`);
   if (scope.kind === "organisation") where.push(`ro.organisation_code = ${param(scope.code)}`);
+  if (organisations) where.push(`ro.organisation_code = any(${param(organisations)}::text[])`);
   for (const [dim, value] of filters) {
     const p = param(normalise(dim, value));
     if (dim === "staff_group") where.push(`upper(ro.staff_group_code) = upper(${p})`);

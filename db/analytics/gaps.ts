@@ -7,6 +7,7 @@ import { gapSql } from "./gap-sql";
 import { gapInterval, gapRate } from "./metrics";
 import { FUNNEL_COLUMNS, funnelRows } from "./funnel";
 import { addPeerColumns, PEER_COLUMNS } from "./peers";
+import { addChangeColumns, CHANGE_COLUMNS, type Comparison, compareOrganisations } from "./trends";
 import { describeScope, NATIONAL, type Scope } from "./scope";
 import { type DataStatus, dataStatus } from "./status";
 import { isSuppressed, publishedCount, publishedRate, ROUNDING_RULE, suppressionThreshold } from "./suppression";
@@ -23,6 +24,8 @@ export interface GapMeta {
   suppression: { rule: string; k: number };
   /** How published figures are rounded (docs/metrics.md). */
   rounding: string;
+  /** Compared tables only: which waves and organisations the change columns compare. */
+  comparison?: Comparison;
   /** Funnel tables only: England's rate, the spread σ₁ and the overdispersion factor (docs/metrics.md, "Funnel plots"). */
   funnel?: { p0: number | null; sigma1: number | null; phi: number; overdispersion_applied: boolean; organisations: number };
   synthetic: boolean;
@@ -46,6 +49,10 @@ export type RawCell = Record<string, Cell> & { respondents: number; required: nu
 export interface GapRequest {
   by: string[];
   filters?: Filters;
+  /** An earlier wave to compare with (docs/metrics.md, "Trends"): adds CHANGE_COLUMNS. */
+  compareTo?: string;
+  /** Compare all organisations of each wave, not only those that reported in both. */
+  unmatched?: boolean;
 }
 
 /**
@@ -68,10 +75,11 @@ export function clearGapCache(): void {
 export async function queryGaps(db: Sql, scope: Scope, request: GapRequest, k = suppressionThreshold()): Promise<GapTable> {
   const plan = planGaps(request.by, request.filters);
   const status = await dataStatus(db);
-  const key = JSON.stringify([handleId(db), describeScope(scope), plan, k, status.version]);
+  const compare = request.compareTo ? { compareTo: request.compareTo, matched: !request.unmatched } : null;
+  const key = JSON.stringify([handleId(db), describeScope(scope), plan, compare, k, status.version]);
   const hit = cache.get(key);
   if (hit) return { ...hit, meta: { ...hit.meta, generated_at: new Date().toISOString() } };
-  const table = await computeGaps(db, scope, plan, k, status);
+  const table = await computeGaps(db, scope, plan, k, status, compare);
   if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(key, table);
   return table;
@@ -82,18 +90,30 @@ export async function queryGaps(db: Sql, scope: Scope, request: GapRequest, k = 
  * Never an output path: only queryGaps publishes them (and tests check the sums against the raw
  * ratings; tests/unit/db/analytics/output-paths.test.ts keeps the app and scripts away from it).
  */
-export async function queryCells(db: Sql, scope: Scope, request: GapRequest): Promise<{ plan: GapPlan; waves: WaveRef[]; cells: RawCell[] }> {
+export async function queryCells(
+  db: Sql,
+  scope: Scope,
+  request: GapRequest,
+  organisations?: string[],
+): Promise<{ plan: GapPlan; waves: WaveRef[]; cells: RawCell[] }> {
   const plan = planGaps(request.by, request.filters);
   await checkFilterValues(db, plan.filters);
   const waves = await resolveWaves(db, plan);
-  const { text, params } = gapSql(plan, scope, waves.map((w) => w.id));
+  const { text, params } = gapSql(plan, scope, waves.map((w) => w.id), organisations);
   const raw = waves.length ? await db.query<RawCell>(text, params) : [];
   // With no grouping, an empty result is still one (empty) cell: England has 0 respondents.
   const grouped = plan.person.length + plan.framework.length > 0;
   return { plan, waves, cells: raw.length === 0 && !grouped && waves.length ? [EMPTY_CELL] : raw };
 }
 
-async function computeGaps(db: Sql, scope: Scope, plan: GapPlan, k: number, status: DataStatus): Promise<GapTable> {
+async function computeGaps(
+  db: Sql,
+  scope: Scope,
+  plan: GapPlan,
+  k: number,
+  status: DataStatus,
+  compare: { compareTo: string; matched: boolean } | null,
+): Promise<GapTable> {
   const { waves, cells } = await queryCells(db, scope, { by: [...plan.person, ...plan.framework], filters: plan.filters });
   const dims: Dimension[] = [...plan.person, ...plan.framework];
   const england = isEnglandLevel(scope, plan);
@@ -104,10 +124,60 @@ async function computeGaps(db: Sql, scope: Scope, plan: GapPlan, k: number, stat
     const national = async (request: GapRequest) => (await queryCells(db, NATIONAL, request)).cells;
     await addPeerColumns(db, plan, rows, cells.map((cell) => ({ cell, ci: intervalOf(cell) })), national, k);
   }
+  const comparison = compare ? await addComparison(db, scope, plan, rows, waves, status, compare, k, england) : undefined;
   return {
-    meta: gapMeta(scope, plan, waves, k, status),
-    columns: [...dims.flatMap((d) => [d, `${d}_name`]), ...MEASURES, ...(byOrganisation ? PEER_COLUMNS : [])],
+    meta: { ...gapMeta(scope, plan, waves, k, status), ...(comparison ? { comparison } : {}) },
+    columns: [...dims.flatMap((d) => [d, `${d}_name`]), ...MEASURES, ...(byOrganisation ? PEER_COLUMNS : []), ...(comparison ? CHANGE_COLUMNS : [])],
     rows,
+  };
+}
+
+/** Adds the change since an earlier wave to the rows (trends.ts) and says what was compared. */
+async function addComparison(
+  db: Sql,
+  scope: Scope,
+  plan: GapPlan,
+  rows: GapRow[],
+  waves: WaveRef[],
+  status: DataStatus,
+  { compareTo, matched }: { compareTo: string; matched: boolean },
+  k: number,
+  england: boolean,
+): Promise<Comparison> {
+  if (plan.person.includes("wave")) throw new QueryError("compare_to compares one wave with another: do not also group by wave.");
+  const later = status.waves.find((w) => w.label === waves[0]?.label);
+  const earlier = status.waves.find((w) => w.label === compareTo);
+  if (!later) throw new QueryError("There is no wave to compare: no waves are loaded yet.");
+  if (!earlier) throw new QueryError(`Unknown wave ${compareTo} in compare_to: loaded waves are ${status.waves.map((w) => w.label).join(", ")}.`);
+  if (earlier.referenceDate >= later.referenceDate) {
+    throw new QueryError(`compare_to must be an earlier wave than ${later.label} (waves are compared in reference-date order); ${earlier.label} is not.`);
+  }
+  if (earlier.frameworkVersion !== later.frameworkVersion) {
+    throw new QueryError(
+      `${earlier.label} and ${later.label} use different framework versions (${earlier.frameworkVersion}, ${later.frameworkVersion}); ` +
+        "they cannot be compared without a crosswalk between the versions.",
+    );
+  }
+  // Who reported in each wave, in scope (and within any geography filter): any respondent at all.
+  const geography = Object.fromEntries(Object.entries(plan.filters).filter(([d]) => d === "region" || d === "icb" || d === "organisation"));
+  const reporting = async (wave: string) =>
+    (await queryCells(db, scope, { by: ["organisation"], filters: { ...geography, wave } })).cells.filter((c) => c.respondents > 0).map((c) => String(c.organisation));
+  const { compared, leftOut } = compareOrganisations(await reporting(later.label), await reporting(earlier.label), matched);
+  const request = (wave: string) => ({ by: [...plan.person, ...plan.framework], filters: { ...plan.filters, wave } });
+  const restrict = matched ? compared : undefined;
+  const now = (await queryCells(db, scope, request(later.label), restrict)).cells;
+  const then = (await queryCells(db, scope, request(earlier.label), restrict)).cells;
+  addChangeColumns(rows, [...plan.person, ...plan.framework], now, then, k, england);
+  return {
+    wave: later.label,
+    compare_to: earlier.label,
+    matched,
+    organisations_compared: compared.length,
+    organisations_left_out: leftOut,
+    provisional_waves: [earlier, later].filter((w) => w.status === "open").map((w) => w.label),
+    label: matched
+      ? `change since ${earlier.label}, over the ${compared.length} organisations that reported in both waves (${leftOut} left out)`
+      : `change since ${earlier.label}, unmatched: each wave over all organisations that reported in it`,
   };
 }
 

@@ -62,6 +62,41 @@ export function gapInterval(s: GapSums, z = Z95): Interval | null {
   return { low: Math.max(0, p - z * se), high: Math.min(1, p + z * se) };
 }
 
+/**
+ * The standard error of a cell's gap rate, for comparing waves: the pooled SE above; where that is
+ * 0 (or undefined, with one respondent), the Wilson interval's half-width ÷ z, so that a cell at 0%
+ * still carries its uncertainty. Null when nothing is required.
+ */
+export function gapStandardError(s: GapSums, z = Z95): number | null {
+  const { respondents: n, required } = s;
+  if (required <= 0) return null;
+  const unmet = required - s.met;
+  const [R, U] = [BigInt(required), BigInt(unmet)];
+  const scaled = n >= 2 ? R * R * whole(s.sumU2) - 2n * U * R * whole(s.sumRu) + U * U * whole(s.sumR2) : 0n;
+  if (scaled > 0n) return Math.sqrt((n / (n - 1)) * Number(scaled)) / (required * required);
+  const wilson = wilsonInterval(unmet, required, z)!;
+  return (wilson.high - wilson.low) / 2 / z;
+}
+
+export type ChangeFlag = "improved" | "no significant change" | "worse";
+
+/**
+ * The change in gap rate from an earlier wave to a later one, rate(later) − rate(earlier), with
+ * its 95% interval, SE = √(SE₁² + SE₂²) (the waves treated as independent samples: conservative
+ * when the same people answer both). A fall in the gap is an improvement; the flag says so only
+ * when the interval excludes 0.
+ */
+export function gapChange(
+  later: { rate: number; se: number },
+  earlier: { rate: number; se: number },
+  z = Z95,
+): { change: number; low: number; high: number; flag: ChangeFlag } {
+  const change = later.rate - earlier.rate;
+  const half = z * Math.sqrt(later.se ** 2 + earlier.se ** 2);
+  const [low, high] = [change - half, change + half];
+  return { change, low, high, flag: high < 0 ? "improved" : low > 0 ? "worse" : "no significant change" };
+}
+
 /** The sums arrive as doubles from SQL; they are whole numbers. */
 function whole(value: number): bigint {
   return BigInt(Math.round(value));

@@ -36,6 +36,18 @@ describe("command-line entry points", () => {
     expect(Object.keys(json.rows[0])).toEqual(["staff_group", "staff_group_name", "respondents", "required", "met", "gap_rate", "suppressed", "ci_low", "ci_high"]);
   });
 
+  it("gaps --compare-to adds the change since an earlier wave and says what was compared", () => {
+    const run = runScript("gaps", ["--by", "domain", "--compare-to", FIXTURE_WAVES[0].label], env);
+    expect(run.status).toBe(0);
+    const [header, ...rows] = run.stdout.trimEnd().split("\r\n");
+    expect(header.endsWith(",compare_gap_rate,change,change_ci_low,change_ci_high,change_flag")).toBe(true);
+    expect(rows).toHaveLength(6);
+    expect(run.stderr).toContain(`change since ${FIXTURE_WAVES[0].label}, over the`);
+    const refused = runScript("gaps", ["--by", "domain", "--unmatched"], env);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("--unmatched applies to a comparison");
+  });
+
   it("gaps --format arrow writes an Arrow IPC stream with the metadata in its schema", () => {
     const table = tableFromIPC(runScriptBytes("gaps", ["--by", "level", "--format", "arrow"], env));
     expect(table.numRows).toBe(4);

@@ -2,7 +2,7 @@
 // publishCell. Expected values are worked by hand in the comments.
 import { describe, expect, it } from "vitest";
 import { publishCell } from "../../../../db/analytics/gaps";
-import { gapInterval, gapRate, wilsonInterval, Z95 } from "../../../../db/analytics/metrics";
+import { gapChange, gapInterval, gapRate, gapStandardError, wilsonInterval, Z95 } from "../../../../db/analytics/metrics";
 import { isSuppressed, MINIMUM_K, publishedCount, publishedRate, suppressionThreshold } from "../../../../db/analytics/suppression";
 
 describe("gapRate", () => {
@@ -97,6 +97,30 @@ describe("gapInterval", () => {
       expect(ci.high - ci.low).toBeLessThan(previous);
       previous = ci.high - ci.low;
     }
+  });
+});
+
+describe("gapStandardError", () => {
+  it("is the pooled SE, and the Wilson half-width over z where that is 0", () => {
+    // The pooled case above: SE = 0.1632993.
+    expect(gapStandardError({ respondents: 4, required: 10, met: 6, sumR2: 30, sumU2: 6, sumRu: 11 })).toBeCloseTo(0.1632993, 6);
+    // 0 of 10 unmet, one rating each: pooled SE 0; Wilson (0, 10) is 0 to 0.2775328, half-width ÷ z = 0.0708005.
+    expect(gapStandardError({ respondents: 10, required: 10, met: 10, sumR2: 10, sumU2: 0, sumRu: 0 })).toBeCloseTo(0.0708005, 6);
+    expect(gapStandardError({ respondents: 0, required: 0, met: 0, sumR2: 0, sumU2: 0, sumRu: 0 })).toBeNull();
+  });
+});
+
+describe("gapChange", () => {
+  it("is later minus earlier with SE √(SE₁² + SE₂²), flagged only when the interval excludes 0", () => {
+    // 0.3 (SE 0.03) against 0.4 (SE 0.04): change −0.1, SE 0.05, half-width 1.959964 × 0.05 = 0.0979982.
+    const fell = gapChange({ rate: 0.3, se: 0.03 }, { rate: 0.4, se: 0.04 });
+    expect(fell.change).toBeCloseTo(-0.1, 12);
+    expect(fell.low).toBeCloseTo(-0.1979982, 6);
+    expect(fell.high).toBeCloseTo(-0.0020018, 6);
+    expect(fell.flag).toBe("improved");
+    // 0.35 against 0.4 with the same SEs: −0.05 ± 0.098 spans 0.
+    expect(gapChange({ rate: 0.35, se: 0.03 }, { rate: 0.4, se: 0.04 }).flag).toBe("no significant change");
+    expect(gapChange({ rate: 0.5, se: 0.03 }, { rate: 0.4, se: 0.04 }).flag).toBe("worse");
   });
 });
 
