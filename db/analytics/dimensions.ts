@@ -73,6 +73,42 @@ export function planGaps(by: string[], filters: Filters = {}): GapPlan {
   return { person, grain, framework, rollupGrain, filters: cleanFilters };
 }
 
+/** Geography from coarse to fine: England is no dimension at all. */
+const GEOGRAPHY: readonly PersonDimension[] = ["region", "icb", "organisation"];
+const STAFF_DIMENSIONS: readonly PersonDimension[] = ["staff_group", "archetype", "band"];
+
+/**
+ * A plan for a published table (planGaps, then the cube's limits). The published cube is fixed (docs/metrics.md, "Disclosure control"): one geography level
+ * (England, region, ICB or organisation) × at most two of staff group, archetype and band × one
+ * framework grain. Disclosure control protects exactly those tables, so a request outside them —
+ * two geography levels at once, three staff dimensions, or a filter on a finer geography than the
+ * rows — is refused rather than answered unprotected.
+ */
+export function publishedPlan(by: string[], filters: Filters = {}): GapPlan {
+  const plan = planGaps(by, filters);
+  checkPublishedCube(plan.person, Object.keys(plan.filters) as Dimension[]);
+  return plan;
+}
+
+function checkPublishedCube(person: PersonDimension[], filtered: Dimension[]): void {
+  const grouped = GEOGRAPHY.filter((d) => person.includes(d));
+  if (grouped.length > 1) {
+    throw new QueryError(`Cannot group by ${grouped.join(" and ")} together: use one geography level (region, icb or organisation).`);
+  }
+  const staff = STAFF_DIMENSIONS.filter((d) => person.includes(d) || filtered.includes(d));
+  if (staff.length > 2) {
+    throw new QueryError(
+      `Cannot use ${staff.join(", ")} together: published tables combine at most two of staff_group, archetype and band ` +
+        "(grouped or filtered), so that small groups stay protected.",
+    );
+  }
+  const level = (d: Dimension) => GEOGRAPHY.indexOf(d as PersonDimension);
+  const finest = filtered.filter((d) => level(d) >= 0).sort((a, b) => level(b) - level(a))[0];
+  if (grouped.length && finest && level(finest) > level(grouped[0])) {
+    throw new QueryError(`Cannot filter by ${finest} and group by ${grouped[0]}: group by ${finest} instead, or filter by a ${grouped[0]} or a larger area.`);
+  }
+}
+
 /** The single rollup grain whose rows map one-to-one onto the requested cells, if any. */
 function chooseRollupGrain(grain: FrameworkGrain, f: Set<string>): RollupGrain | null {
   const only = (...allowed: string[]) => [...f].every((d) => allowed.includes(d));

@@ -1,7 +1,7 @@
 // Funnel plot data (docs/metrics.md, "Funnel plots"): each organisation's gap rate against its
 // respondents, with control limits around England's rate that narrow as respondents grow. The
 // limits and the overdispersion factor come from every organisation's data, whoever is asking.
-import { type Filters, planGaps, QueryError } from "./dimensions";
+import { type Filters, publishedPlan, QueryError } from "./dimensions";
 import type { GapRow, RawCell } from "./gaps";
 import { Z95 } from "./metrics";
 import { isSuppressed, publishedCount, publishedRate } from "./suppression";
@@ -102,7 +102,7 @@ export async function funnelRows(
 ): Promise<{ rows: GapRow[]; basis: FunnelBasis | null; phi: number; overdispersed: boolean; organisations: number }> {
   const geography = GEOGRAPHY.filter((d) => filters[d] !== undefined);
   if (geography.length) throw new QueryError(`A funnel compares every organisation: it cannot be filtered by ${geography.join(", ")}.`);
-  planGaps(["organisation"], filters); // refuses what the gaps query refuses
+  publishedPlan(["organisation"], filters); // refuses what the gaps query refuses
   const [england] = await nationalCells({ by: [], filters });
   const basis = england
     ? funnelBasis({ respondents: england.respondents, required: england.required, met: england.met, sumR2: england.sum_r2, sumU2: england.sum_u2, sumRu: england.sum_ru })

@@ -2,7 +2,7 @@
 // ICB from membership at each wave's reference date, then applies disclosure control. The page,
 // the CLI and the API all call this one function, so no path can skip suppression.
 import type { Sql } from "../client";
-import { type Dimension, type FrameworkDimension, type GapPlan, planGaps, QueryError, type Filters } from "./dimensions";
+import { type Dimension, type FrameworkDimension, type GapPlan, planGaps, publishedPlan, QueryError, type Filters } from "./dimensions";
 import { gapSql } from "./gap-sql";
 import { gapInterval, gapRate } from "./metrics";
 import { FUNNEL_COLUMNS, funnelRows } from "./funnel";
@@ -73,7 +73,7 @@ export function clearGapCache(): void {
 
 /** Gaps for `scope`, grouped by `by` (person dimensions × at most one framework grouping). */
 export async function queryGaps(db: Sql, scope: Scope, request: GapRequest, k = suppressionThreshold()): Promise<GapTable> {
-  const plan = planGaps(request.by, request.filters);
+  const plan = publishedPlan(request.by, request.filters);
   const status = await dataStatus(db);
   const compare = request.compareTo ? { compareTo: request.compareTo, matched: !request.unmatched } : null;
   const key = JSON.stringify([handleId(db), describeScope(scope), plan, compare, k, status.version]);
@@ -193,7 +193,7 @@ export async function queryFunnel(db: Sql, scope: Scope, filters: Filters, k = s
   const status = await dataStatus(db);
   const cellsIn = (s: Scope) => async (request: GapRequest) => (await queryCells(db, s, request)).cells;
   const funnel = await funnelRows(cellsIn(scope), cellsIn(NATIONAL), filters, k);
-  const plan = planGaps(["organisation"], filters);
+  const plan = publishedPlan(["organisation"], filters);
   const waves = await resolveWaves(db, plan);
   return {
     meta: {

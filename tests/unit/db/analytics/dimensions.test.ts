@@ -1,12 +1,12 @@
 // Planning a gaps request (db/analytics/dimensions.ts): which rollup grain answers it, or why not.
 import { describe, expect, it } from "vitest";
-import { planGaps, QueryError, type Filters, type GapPlan } from "../../../../db/analytics/dimensions";
+import { planGaps, publishedPlan, QueryError, type Filters, type GapPlan } from "../../../../db/analytics/dimensions";
 
 /** Asserts the request is refused with a QueryError and returns its message. */
 function refusal(by: string[], filters: Filters = {}): string {
   let caught: unknown;
   try {
-    planGaps(by, filters);
+    publishedPlan(by, filters);
   } catch (error) {
     caught = error;
   }
@@ -105,7 +105,7 @@ describe("planGaps: framework filters", () => {
   });
 });
 
-describe("planGaps: refusals", () => {
+describe("planGaps and publishedPlan: refusals", () => {
   it("refuses an unknown dimension, in by or in filters", () => {
     expect(refusal(["trust"])).toContain("Unknown dimension trust");
     expect(refusal(["region"], { speciality: "x" } as Filters)).toContain("Unknown dimension speciality");
@@ -130,6 +130,25 @@ describe("planGaps: refusals", () => {
 
   it("refuses a sub_domain filter combined with a level filter without a finer grouping", () => {
     expect(refusal([], { sub_domain: "5.1", level: "2" })).toContain("Cannot filter by");
+  });
+
+  it("refuses two geography levels at once", () => {
+    expect(refusal(["region", "organisation"])).toBe("Cannot group by region and organisation together: use one geography level (region, icb or organisation).");
+    expect(refusal(["icb", "region", "domain"])).toContain("Cannot group by region and icb together");
+  });
+
+  it("refuses three staff dimensions, grouped or filtered", () => {
+    expect(refusal(["staff_group", "archetype", "band"])).toContain("Cannot use staff_group, archetype, band together");
+    expect(refusal(["staff_group", "archetype"], { band: "5" })).toContain("at most two of staff_group, archetype and band");
+    expect(publishedPlan(["staff_group", "archetype"], { staff_group: "NMR" }).person).toEqual(["staff_group", "archetype"]);
+  });
+
+  it("refuses a filter on a finer geography than the rows", () => {
+    expect(refusal(["region"], { organisation: "RAL" })).toBe("Cannot filter by organisation and group by region: group by organisation instead, or filter by a region or a larger area.");
+    expect(refusal(["region"], { icb: "QMJ" })).toContain("Cannot filter by icb and group by region");
+    // Coarser or equal filters select rows of the same table.
+    expect(publishedPlan(["organisation"], { region: "Y56", icb: "QMJ" }).filters).toEqual({ region: "Y56", icb: "QMJ" });
+    expect(publishedPlan([], { organisation: "RAL", region: "Y56" }).person).toEqual([]);
   });
 
   it.each(["7", "0", "two", "1.5"])("refuses level filter %j", (level) => {
