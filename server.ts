@@ -13,6 +13,8 @@ import express from "express";
 import { registerDatabase } from "./app/lib/db.server";
 import { isLoopbackAddress, type ServerContext } from "./app/lib/server-context.server";
 import { openPreparedDatabase } from "./db/setup";
+import { prepareDisclosure } from "./db/analytics/disclosure";
+import { suppressionThreshold } from "./db/analytics/suppression";
 import { loadDemoIfEmpty } from "./ingest/demo";
 import { pseudonymKey } from "./ingest/pseudonym";
 
@@ -52,6 +54,10 @@ async function main() {
   const opened = await openPreparedDatabase({});
   registerDatabase(opened.db);
   if (!process.env.DATABASE_URL) await loadDemoIfEmpty(opened.db, pseudonymKey());
+  // Complementary suppression for every wave, now rather than on the first page (decision 017).
+  const started = Date.now();
+  const waves = await prepareDisclosure(opened.db, suppressionThreshold());
+  if (waves) process.stderr.write(`Disclosure control ready for ${waves} wave(s) (${Math.round((Date.now() - started) / 1000)} s).\n`);
 
   const app = express();
   app.disable("x-powered-by");

@@ -377,3 +377,17 @@ export const ingestAttempts = pgTable("ingest_attempts", {
   problemCount: integer("problem_count").notNull(),
   problems: jsonb("problems").$type<{ row?: number; column?: string; message: string }[]>().notNull(),
 });
+
+/**
+ * Complementary suppression (decision 017): for each wave, the cells hidden to protect cells under
+ * k (cell keys: db/analytics/cube.ts), with the k and data version the pattern was worked out for.
+ * Derived: worked out again, in one statement, whenever the wave's data or k change, before any
+ * figure of the wave is published.
+ */
+export const disclosurePatterns = pgTable("disclosure_patterns", {
+  waveId: integer("wave_id").primaryKey(),
+  k: integer("k").notNull(),
+  dataVersion: text("data_version").notNull(),
+  hidden: text("hidden").array().notNull(),
+  computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
+});

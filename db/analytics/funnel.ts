@@ -99,6 +99,7 @@ export async function funnelRows(
   nationalCells: FunnelCells,
   filters: Filters,
   k: number,
+  hidden: (cell: RawCell) => boolean = () => false,
 ): Promise<{ rows: GapRow[]; basis: FunnelBasis | null; phi: number; overdispersed: boolean; organisations: number }> {
   const geography = GEOGRAPHY.filter((d) => filters[d] !== undefined);
   if (geography.length) throw new QueryError(`A funnel compares every organisation: it cannot be filtered by ${geography.join(", ")}.`);
@@ -111,8 +112,9 @@ export async function funnelRows(
   const { phi, applied } = basis ? overdispersion(all.map((c) => funnelZ(basis, (c.required - c.met) / c.required, c.respondents))) : { phi: 1, applied: false };
   const rows = (await scopeCells({ by: ["organisation"], filters })).map((c): GapRow => {
     const codes = { organisation: c.organisation, organisation_name: c.organisation_name };
-    if (isSuppressed(c.respondents, k) || !basis || c.required <= 0) {
-      return { ...codes, respondents: null, gap_rate: null, suppressed: isSuppressed(c.respondents, k), limit95_low: null, limit95_high: null, limit998_low: null, limit998_high: null, funnel_flag: null };
+    const suppressed = isSuppressed(c.respondents, k) || hidden(c);
+    if (suppressed || !basis || c.required <= 0) {
+      return { ...codes, respondents: null, gap_rate: null, suppressed, limit95_low: null, limit95_high: null, limit998_low: null, limit998_high: null, funnel_flag: null };
     }
     const rate = (c.required - c.met) / c.required;
     const at95 = funnelLimits(basis, c.respondents, Z95, phi);

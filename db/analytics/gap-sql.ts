@@ -103,8 +103,11 @@ export function gapSql(plan: GapPlan, scope: Scope, waveIds: number[], organisat
   const needsMembership =
     scope.kind === "region" || scope.kind === "icb" || [...person, ...filters.map(([d]) => d)].some((d) => d === "region" || d === "icb");
   const cellKeys = ["ro.wave_id", "ro.grain_key", ...person.map((d) => `${PERSON_CODE[d]} as ${d}`)];
+  // The codes a filter matched (one per cell), so that each cell's place in the published cube is known.
+  const filteredPerson = filters.map(([d]) => d).filter((d): d is keyof typeof PERSON_CODE => d in PERSON_CODE && !person.includes(d as never));
+  const matched = filteredPerson.map((d) => `min(${PERSON_CODE[d]}) as f_${d}`);
   const cells = `
-    select ${cellKeys.join(", ")},
+    select ${[...cellKeys, ...matched].join(", ")},
            sum(ro.respondents)::int as respondents, sum(ro.required)::int as required, sum(ro.met)::int as met,
            sum(ro.sum_r2)::float8 as sum_r2, sum(ro.sum_u2)::float8 as sum_u2, sum(ro.sum_ru)::float8 as sum_ru
     from rollup_cells ro
@@ -129,7 +132,7 @@ export function gapSql(plan: GapPlan, scope: Scope, waveIds: number[], organisat
   const select = out.flatMap((d) => [`${d.code} as "${d.dim}"`, `${d.name} as "${d.dim}_name"`]);
   const text = `
     with x as (${cells})
-    select ${[...select, "x.respondents", "x.required", "x.met", "x.sum_r2", "x.sum_u2", "x.sum_ru"].join(", ")}
+    select ${[...select, "x.respondents", "x.required", "x.met", "x.sum_r2", "x.sum_u2", "x.sum_ru", 'x.grain_key as "_grain_key"', ...filteredPerson.map((d) => `x.f_${d} as "_${d}"`)].join(", ")}
     from x ${joins.join("\n    ")}
     ${out.length ? `order by ${out.map((d) => `${d.sort}, ${d.code}`).join(", ")}` : ""}`;
   return { text, params };

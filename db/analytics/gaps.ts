@@ -6,6 +6,8 @@ import { type Dimension, type FrameworkDimension, type GapPlan, planGaps, publis
 import { gapSql } from "./gap-sql";
 import { gapInterval, gapRate } from "./metrics";
 import { FUNNEL_COLUMNS, funnelRows } from "./funnel";
+import { ALL, cellKey, frameworkKey, geographyKey } from "./cube";
+import { hiddenCells } from "./disclosure";
 import { addPeerColumns, PEER_COLUMNS } from "./peers";
 import { addChangeColumns, CHANGE_COLUMNS, type Comparison, compareOrganisations } from "./trends";
 import { describeScope, NATIONAL, type Scope } from "./scope";
@@ -117,14 +119,15 @@ async function computeGaps(
   const { waves, cells } = await queryCells(db, scope, { by: [...plan.person, ...plan.framework], filters: plan.filters });
   const dims: Dimension[] = [...plan.person, ...plan.framework];
   const england = isEnglandLevel(scope, plan);
-  const rows = cells.map((r) => publishCell(r, dims, k, england));
+  const hidden = await complementaryHidden(db, scope, plan, waves, k);
+  const rows = cells.map((r) => publishCell(r, dims, k, england, hidden(r)));
   const byOrganisation = plan.person.includes("organisation");
   if (byOrganisation) {
     // Peers are compared on every organisation's data, whoever is asking (NATIONAL, not `scope`).
     const national = async (request: GapRequest) => (await queryCells(db, NATIONAL, request)).cells;
     await addPeerColumns(db, plan, rows, cells.map((cell) => ({ cell, ci: intervalOf(cell) })), national, k);
   }
-  const comparison = compare ? await addComparison(db, scope, plan, rows, waves, status, compare, k, england) : undefined;
+  const comparison = compare ? await addComparison(db, scope, plan, rows, cells, waves, status, compare, k, england) : undefined;
   return {
     meta: { ...gapMeta(scope, plan, waves, k, status), ...(comparison ? { comparison } : {}) },
     columns: [...dims.flatMap((d) => [d, `${d}_name`]), ...MEASURES, ...(byOrganisation ? PEER_COLUMNS : []), ...(comparison ? CHANGE_COLUMNS : [])],
@@ -138,6 +141,7 @@ async function addComparison(
   scope: Scope,
   plan: GapPlan,
   rows: GapRow[],
+  cells: RawCell[],
   waves: WaveRef[],
   status: DataStatus,
   { compareTo, matched }: { compareTo: string; matched: boolean },
@@ -167,7 +171,10 @@ async function addComparison(
   const restrict = matched ? compared : undefined;
   const now = (await queryCells(db, scope, request(later.label), restrict)).cells;
   const then = (await queryCells(db, scope, request(earlier.label), restrict)).cells;
-  addChangeColumns(rows, [...plan.person, ...plan.framework], now, then, k, england);
+  // A cell hidden in the earlier wave's pattern publishes no earlier rate (the matched cell is often the whole cell).
+  const earlierHidden = (await hiddenCells(db, [earlier.id], k)).get(earlier.id)!;
+  const withheld = cells.map((c) => earlierHidden.has(publishedCellKey(plan, scope, c)));
+  addChangeColumns(rows, [...plan.person, ...plan.framework], now, then, k, england, withheld);
   return {
     wave: later.label,
     compare_to: earlier.label,
@@ -192,9 +199,9 @@ function intervalOf(r: RawCell) {
 export async function queryFunnel(db: Sql, scope: Scope, filters: Filters, k = suppressionThreshold()): Promise<GapTable> {
   const status = await dataStatus(db);
   const cellsIn = (s: Scope) => async (request: GapRequest) => (await queryCells(db, s, request)).cells;
-  const funnel = await funnelRows(cellsIn(scope), cellsIn(NATIONAL), filters, k);
   const plan = publishedPlan(["organisation"], filters);
   const waves = await resolveWaves(db, plan);
+  const funnel = await funnelRows(cellsIn(scope), cellsIn(NATIONAL), filters, k, await complementaryHidden(db, scope, plan, waves, k));
   return {
     meta: {
       ...gapMeta(scope, plan, waves, k, status),
@@ -208,6 +215,38 @@ export async function queryFunnel(db: Sql, scope: Scope, filters: Filters, k = s
     },
     columns: [...FUNNEL_COLUMNS],
     rows: funnel.rows,
+  };
+}
+
+const GEOGRAPHY = ["region", "icb", "organisation"] as const;
+
+/**
+ * A published cell's key in its wave's cube (cube.ts): the finest of the grouped geography, a
+ * geography filter and the caller's scope; each staff dimension grouped, filtered or all; the
+ * framework grain and key.
+ */
+export function publishedCellKey(plan: GapPlan, scope: Scope, r: RawCell): string {
+  const places: [number, string, string][] = [];
+  GEOGRAPHY.forEach((d, level) => {
+    if (plan.person.includes(d)) places.push([level, d, String(r[d])]);
+    else if (plan.filters[d] !== undefined) places.push([level, d, String(r[`_${d}`])]);
+  });
+  if (scope.kind !== "national") places.push([GEOGRAPHY.indexOf(scope.kind), scope.kind, scope.code]);
+  const finest = places.sort((a, b) => b[0] - a[0])[0];
+  const geography = finest ? geographyKey(finest[1] as (typeof GEOGRAPHY)[number], finest[2]) : geographyKey("england");
+  const staff = (["staff_group", "archetype", "band"] as const).map((d) =>
+    plan.person.includes(d) ? String(r[d] ?? "") : plan.filters[d] !== undefined ? String(r[`_${d}`] ?? "") : ALL,
+  ) as [string, string, string];
+  return cellKey(geography, staff, frameworkKey(plan.rollupGrain, String(r._grain_key ?? "")));
+}
+
+/** Whether each cell is hidden by its wave's complementary-suppression pattern (disclosure.ts). */
+async function complementaryHidden(db: Sql, scope: Scope, plan: GapPlan, waves: WaveRef[], k: number): Promise<(r: RawCell) => boolean> {
+  const patterns = await hiddenCells(db, waves.map((w) => w.id), k);
+  const idOf = new Map(waves.map((w) => [w.label, w.id]));
+  return (r) => {
+    const waveId = plan.person.includes("wave") ? idOf.get(String(r.wave)) : waves[0]?.id;
+    return waveId !== undefined && (patterns.get(waveId)?.has(publishedCellKey(plan, scope, r)) ?? false);
   };
 }
 
@@ -225,13 +264,13 @@ const EMPTY_CELL: RawCell = { respondents: 0, required: 0, met: 0, sum_r2: 0, su
  * the nearest 5, and below England level the rate and interval to 0.1 percentage points; both are
  * computed from the exact counts first.
  */
-export function publishCell(r: RawCell, dims: Dimension[], k: number, england: boolean): GapRow {
+export function publishCell(r: RawCell, dims: Dimension[], k: number, england: boolean, hidden = false): GapRow {
   const out: GapRow = {};
   for (const d of dims) {
     out[d] = r[d] ?? null;
     out[`${d}_name`] = r[`${d}_name`] ?? null;
   }
-  if (isSuppressed(r.respondents, k)) {
+  if (isSuppressed(r.respondents, k) || hidden) {
     return { ...out, respondents: null, required: null, met: null, gap_rate: null, suppressed: true, ci_low: null, ci_high: null };
   }
   const interval = intervalOf(r);

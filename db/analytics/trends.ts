@@ -36,27 +36,36 @@ function sumsOf(c: RawCell) {
 
 /**
  * Sets the change columns of each published row. `now` and `then` are the compared cells (over
- * the compared organisations) of the row's wave and the earlier one. A row suppressed, or whose
- * compared cell in either wave is under k respondents, gets none of them.
+ * the compared organisations) of the row's wave and the earlier one. A row suppressed, withheld
+ * (hidden in the earlier wave's pattern), or whose compared cell in either wave is under k
+ * respondents, gets none of them.
  */
-export function addChangeColumns(rows: GapRow[], dims: Dimension[], now: RawCell[], then: RawCell[], k: number, england: boolean): void {
+export function addChangeColumns(
+  rows: GapRow[],
+  dims: Dimension[],
+  now: RawCell[],
+  then: RawCell[],
+  k: number,
+  england: boolean,
+  withheld: boolean[] = [],
+): void {
   const keyOf = (c: Record<string, Cell>) => dims.map((d) => String(c[d] ?? "")).join("\x1f");
   const later = new Map(now.map((c) => [keyOf(c), c]));
   const earlier = new Map(then.map((c) => [keyOf(c), c]));
   const publish = (value: number) => (england ? value : publishedRate(value));
-  for (const row of rows) {
+  rows.forEach((row, i) => {
     for (const c of CHANGE_COLUMNS) row[c] = null;
     const a = later.get(keyOf(row));
     const b = earlier.get(keyOf(row));
-    if (row.suppressed || !a || !b || isSuppressed(a.respondents, k) || isSuppressed(b.respondents, k)) continue;
+    if (row.suppressed || withheld[i] || !a || !b || isSuppressed(a.respondents, k) || isSuppressed(b.respondents, k)) return;
     const [rateA, rateB] = [gapRate(a.required, a.met), gapRate(b.required, b.met)];
     const [seA, seB] = [gapStandardError(sumsOf(a)), gapStandardError(sumsOf(b))];
-    if (rateA === null || rateB === null || seA === null || seB === null) continue;
+    if (rateA === null || rateB === null || seA === null || seB === null) return;
     const change = gapChange({ rate: rateA, se: seA }, { rate: rateB, se: seB });
     row.compare_gap_rate = publish(rateB);
     row.change = publish(change.change);
     row.change_ci_low = publish(change.low);
     row.change_ci_high = publish(change.high);
     row.change_flag = change.flag satisfies ChangeFlag;
-  }
+  });
 }
