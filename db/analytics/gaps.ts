@@ -26,6 +26,10 @@ export interface GapMeta {
   suppression: { rule: string; k: number };
   /** How published figures are rounded (docs/metrics.md). */
   rounding: string;
+  /** Waves of the table still open: their figures may change as files arrive. */
+  provisional_waves: string[];
+  /** Grouped by wave: open waves left out of the series (ask for provisional figures to include them). */
+  open_waves_left_out?: string[];
   /** Compared tables only: which waves and organisations the change columns compare. */
   comparison?: Comparison;
   /** Funnel tables only: England's rate, the spread σ₁ and the overdispersion factor (docs/metrics.md, "Funnel plots"). */
@@ -55,6 +59,8 @@ export interface GapRequest {
   compareTo?: string;
   /** Compare all organisations of each wave, not only those that reported in both. */
   unmatched?: boolean;
+  /** Grouped by wave: include waves still open (labelled provisional); by default a series holds closed and published waves only. */
+  provisional?: boolean;
 }
 
 /**
@@ -78,10 +84,11 @@ export async function queryGaps(db: Sql, scope: Scope, request: GapRequest, k = 
   const plan = publishedPlan(request.by, request.filters);
   const status = await dataStatus(db);
   const compare = request.compareTo ? { compareTo: request.compareTo, matched: !request.unmatched } : null;
-  const key = JSON.stringify([handleId(db), describeScope(scope), plan, compare, k, status.version]);
+  const provisional = Boolean(request.provisional);
+  const key = JSON.stringify([handleId(db), describeScope(scope), plan, compare, provisional, k, status.version]);
   const hit = cache.get(key);
   if (hit) return { ...hit, meta: { ...hit.meta, generated_at: new Date().toISOString() } };
-  const table = await computeGaps(db, scope, plan, k, status, compare);
+  const table = await computeGaps(db, scope, plan, k, status, compare, provisional);
   if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(key, table);
   return table;
@@ -115,12 +122,20 @@ async function computeGaps(
   k: number,
   status: DataStatus,
   compare: { compareTo: string; matched: boolean } | null,
+  provisional = false,
 ): Promise<GapTable> {
-  const { waves, cells } = await queryCells(db, scope, { by: [...plan.person, ...plan.framework], filters: plan.filters });
+  const queried = await queryCells(db, scope, { by: [...plan.person, ...plan.framework], filters: plan.filters });
+  // A series across waves holds closed and published waves; open ones only when asked for, labelled.
+  const open = new Set(status.waves.filter((w) => w.status === "open").map((w) => w.label));
+  const series = plan.person.includes("wave");
+  const leftOut = series && !provisional ? queried.waves.filter((w) => open.has(w.label)).map((w) => w.label) : [];
+  const waves = queried.waves.filter((w) => !leftOut.includes(w.label));
+  const cells = queried.cells.filter((c) => !leftOut.includes(String(c.wave)));
   const dims: Dimension[] = [...plan.person, ...plan.framework];
   const england = isEnglandLevel(scope, plan);
   const hidden = await complementaryHidden(db, scope, plan, waves, k);
   const rows = cells.map((r) => publishCell(r, dims, k, england, hidden(r)));
+  if (series) rows.forEach((row) => (row.provisional = open.has(String(row.wave))));
   const byOrganisation = plan.person.includes("organisation");
   if (byOrganisation) {
     // Peers are compared on every organisation's data, whoever is asking (NATIONAL, not `scope`).
@@ -129,8 +144,14 @@ async function computeGaps(
   }
   const comparison = compare ? await addComparison(db, scope, plan, rows, cells, waves, status, compare, k, england) : undefined;
   return {
-    meta: { ...gapMeta(scope, plan, waves, k, status), ...(comparison ? { comparison } : {}) },
-    columns: [...dims.flatMap((d) => [d, `${d}_name`]), ...MEASURES, ...(byOrganisation ? PEER_COLUMNS : []), ...(comparison ? CHANGE_COLUMNS : [])],
+    meta: { ...gapMeta(scope, plan, waves, k, status), ...(series ? { open_waves_left_out: leftOut } : {}), ...(comparison ? { comparison } : {}) },
+    columns: [
+      ...dims.flatMap((d) => [d, `${d}_name`]),
+      ...MEASURES,
+      ...(byOrganisation ? PEER_COLUMNS : []),
+      ...(comparison ? CHANGE_COLUMNS : []),
+      ...(series ? ["provisional"] : []),
+    ],
     rows,
   };
 }
@@ -343,6 +364,7 @@ function gapMeta(scope: Scope, plan: GapPlan, waves: WaveRef[], k: number, statu
       k,
     },
     rounding: ROUNDING_RULE,
+    provisional_waves: waves.filter((w) => status.waves.find((s) => s.label === w.label)?.status === "open").map((w) => w.label),
     synthetic: status.synthetic,
     data_as_at: status.dataAsAt,
     generated_at: new Date().toISOString(),

@@ -25,7 +25,8 @@ describe.each(TARGETS)("gaps on %s", (target) => {
     filters: Record<string, string> = {},
     extra: { join?: string; where?: string } = {},
   ) {
-    const request = { by, filters: { ...filters, ...(wave ? { wave } : {}) } };
+    // Open waves included: the fixture's waves are open (a series leaves them out by default).
+    const request = { by, filters: { ...filters, ...(wave ? { wave } : {}) }, provisional: true };
     const { cells } = await queryCells(t.db, NATIONAL, request);
     const table = await queryGaps(t.db, NATIONAL, request, 1);
     const direct = await directCells(t.db, key, wave, extra);

@@ -2,6 +2,7 @@
 // matched by default (the organisations that reported in both waves), unmatched on request.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryGaps } from "../../db/analytics/gaps";
+import { setWave } from "../../ingest/waves";
 import { withdrawSubmission } from "../../ingest/withdraw";
 import { gapChange, wilsonInterval, Z95 } from "../../db/analytics/metrics";
 import { NATIONAL } from "../../db/analytics/scope";
@@ -66,6 +67,24 @@ describe.each(TARGETS)("trends on %s", (target) => {
     for (const row of table.rows.filter((r) => r.suppressed)) expect(row.change).toBeNull();
     const small = await queryGaps(t.db, NATIONAL, { by: ["organisation", "staff_group"], filters: { wave: LATEST }, compareTo: EARLIER }, 10);
     for (const row of small.rows.filter((r) => r.suppressed)) expect(row.change).toBeNull();
+  });
+
+  it("holds closed and published waves in a series by default; open ones only when asked, labelled provisional", async () => {
+    // Both fixture waves start open: a series of them is empty, and says what it left out.
+    const empty = await queryGaps(t.db, NATIONAL, { by: ["wave"] }, 1);
+    expect(empty.rows).toEqual([]);
+    expect(empty.meta.open_waves_left_out).toEqual([EARLIER, LATEST]);
+    await setWave(t.db, EARLIER, { status: "closed" });
+    const series = await queryGaps(t.db, NATIONAL, { by: ["wave"] }, 1);
+    expect(series.rows.map((r) => [r.wave, r.provisional])).toEqual([[EARLIER, false]]);
+    expect(series.meta).toMatchObject({ waves: [EARLIER], provisional_waves: [], open_waves_left_out: [LATEST] });
+    const all = await queryGaps(t.db, NATIONAL, { by: ["wave"], provisional: true }, 1);
+    expect(all.rows.map((r) => [r.wave, r.provisional])).toEqual([[EARLIER, false], [LATEST, true]]);
+    expect(all.meta).toMatchObject({ provisional_waves: [LATEST], open_waves_left_out: [] });
+    expect(all.columns.at(-1)).toBe("provisional");
+    // A single open wave is published, and its table says it is provisional.
+    expect((await queryGaps(t.db, NATIONAL, { by: [], filters: { wave: LATEST } }, 1)).meta.provisional_waves).toEqual([LATEST]);
+    await setWave(t.db, EARLIER, { status: "open" });
   });
 
   it("refuses a later wave, an unknown wave and grouping by wave", async () => {

@@ -12,6 +12,7 @@ const META: GapMeta = {
   framework_versions: ["ai-dht-2023-illustrative"],
   suppression: { rule: "cells with fewer than 10 respondents are suppressed: only their dimension values are published", k: 10 },
   rounding: "respondents, required and met are rounded to the nearest 5",
+  provisional_waves: [],
   synthetic: true,
   data_as_at: "2026-06-30",
   generated_at: "2026-07-01T09:00:00.000Z",
