@@ -391,3 +391,23 @@ export const disclosurePatterns = pgTable("disclosure_patterns", {
   hidden: text("hidden").array().notNull(),
   computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Staff in post by organisation × ESR staff group (× band) for a wave, from
+ * `npm run headcount:import`: the denominator of response rates and coverage weights. Band ""
+ * means the organisation's staff group across all bands.
+ */
+export const headcounts = pgTable(
+  "headcounts",
+  {
+    waveId: integer("wave_id").notNull().references(() => waves.id),
+    organisationCode: text("organisation_code").notNull().references(() => organisations.code),
+    staffGroupCode: text("staff_group_code").notNull().references(() => staffGroups.code),
+    bandCode: text("band_code").notNull().default(""),
+    headcount: integer("headcount").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.waveId, t.organisationCode, t.staffGroupCode, t.bandCode] }),
+    check("headcounts_not_negative", sql`${t.headcount} >= 0`),
+  ],
+);
