@@ -43,6 +43,7 @@ export function checkHeadcount(
   const split = new Map<string, Set<"all" | "band">>();
   data.forEach((cells, i) => {
     const row = i + 2;
+    const found = problems.length;
     const cell = (c: string) => (cells[at[c]] ?? "").trim();
     const problem = (column: string, message: string) => problems.push({ file: name, row, column, message });
     const organisationCode = cell("organisation_code").toUpperCase();
@@ -55,7 +56,7 @@ export function checkHeadcount(
     const raw = cell("headcount");
     const headcount = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
     if (!Number.isSafeInteger(headcount)) problem("headcount", "is not a whole number of staff (0 or more)");
-    if (problems.some((p) => p.row === row) || !staffGroupCode || bandCode === undefined) return;
+    if (problems.length > found || !staffGroupCode || bandCode === undefined) return;
     const key = `${organisationCode}/${staffGroupCode}/${bandCode}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
