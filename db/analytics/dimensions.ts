@@ -74,7 +74,8 @@ export function planGaps(by: string[], filters: Filters = {}): GapPlan {
 }
 
 /** Geography from coarse to fine: England is no dimension at all. */
-const GEOGRAPHY: readonly PersonDimension[] = ["region", "icb", "organisation"];
+export const GEOGRAPHY = ["region", "icb", "organisation"] as const;
+export type Geography = (typeof GEOGRAPHY)[number];
 const STAFF_DIMENSIONS: readonly PersonDimension[] = ["staff_group", "archetype", "band"];
 
 /**
@@ -102,7 +103,7 @@ function checkPublishedCube(person: PersonDimension[], filtered: Dimension[]): v
         "(grouped or filtered), so that small groups stay protected.",
     );
   }
-  const level = (d: Dimension) => GEOGRAPHY.indexOf(d as PersonDimension);
+  const level = (d: Dimension) => GEOGRAPHY.indexOf(d as Geography);
   const finest = filtered.filter((d) => level(d) >= 0).sort((a, b) => level(b) - level(a))[0];
   if (grouped.length && finest && level(finest) > level(grouped[0])) {
     throw new QueryError(`Cannot filter by ${finest} and group by ${grouped[0]}: group by ${finest} instead, or filter by a ${grouped[0]} or a larger area.`);

@@ -1,9 +1,9 @@
 // Funnel plot data (docs/metrics.md, "Funnel plots"): each organisation's gap rate against its
 // respondents, with control limits around England's rate that narrow as respondents grow. The
 // limits and the overdispersion factor come from every organisation's data, whoever is asking.
-import { type Filters, publishedPlan, QueryError } from "./dimensions";
-import type { GapRow, RawCell } from "./gaps";
-import { Z95 } from "./metrics";
+import { type Filters, GEOGRAPHY, publishedPlan, QueryError } from "./dimensions";
+import type { CellReader, GapRow, RawCell } from "./gaps";
+import { pooledDeviation, Z95 } from "./metrics";
 import { isSuppressed, publishedCount, publishedRate } from "./suppression";
 
 /** The normal quantile of a two-sided 99.8% limit. */
@@ -20,10 +20,8 @@ export interface FunnelBasis {
 export function funnelBasis(s: { respondents: number; required: number; met: number; sumR2: number; sumU2: number; sumRu: number }): FunnelBasis | null {
   const n = s.respondents;
   if (n < 2 || s.required <= 0) return null;
-  const p0 = (s.required - s.met) / s.required;
   const meanRequired = s.required / n;
-  const deviation2 = Math.max(0, s.sumU2 - 2 * p0 * s.sumRu + p0 * p0 * s.sumR2);
-  return { p0, sigma1: Math.sqrt(deviation2 / ((n - 1) * meanRequired * meanRequired)) };
+  return { p0: (s.required - s.met) / s.required, sigma1: Math.sqrt(pooledDeviation(s) / ((n - 1) * meanRequired * meanRequired)) };
 }
 
 /** The limits at n respondents: p₀ ± z·√φ·σ₁/√n, clipped to [0, 1]. */
@@ -84,19 +82,14 @@ export const FUNNEL_COLUMNS = [
   "funnel_flag",
 ] as const;
 
-/** Every organisation's exact cell and England's, for the same non-geographic filters. */
-export type FunnelCells = (request: { by: string[]; filters: Filters }) => Promise<RawCell[]>;
-
-const GEOGRAPHY = ["region", "icb", "organisation"] as const;
-
 /**
  * The funnel of one cell (the filters: a wave, and optionally a staff group, archetype, band,
  * domain, sub-domain, capability or level), one row per organisation in scope. The basis and φ
  * use every organisation in England; a suppressed organisation's row keeps only its codes.
  */
 export async function funnelRows(
-  scopeCells: FunnelCells,
-  nationalCells: FunnelCells,
+  scopeCells: CellReader,
+  nationalCells: CellReader,
   filters: Filters,
   k: number,
   hidden: (cell: RawCell) => boolean = () => false,

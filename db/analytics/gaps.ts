@@ -2,7 +2,7 @@
 // ICB from membership at each wave's reference date, then applies disclosure control. The page,
 // the CLI and the API all call this one function, so no path can skip suppression.
 import type { Sql } from "../client";
-import { type Dimension, type FrameworkDimension, type GapPlan, planGaps, publishedPlan, QueryError, type Filters } from "./dimensions";
+import { type Dimension, type FrameworkDimension, type GapPlan, GEOGRAPHY, type Geography, planGaps, publishedPlan, QueryError, type Filters } from "./dimensions";
 import { gapSql } from "./gap-sql";
 import { gapInterval, gapRate } from "./metrics";
 import { FUNNEL_COLUMNS, funnelRows } from "./funnel";
@@ -62,6 +62,9 @@ export interface GapRequest {
   /** Grouped by wave: include waves still open (labelled provisional); by default a series holds closed and published waves only. */
   provisional?: boolean;
 }
+
+/** Reads the exact cells of a request (queryCells) for one scope: how peers and funnels get their comparators. */
+export type CellReader = (request: GapRequest) => Promise<RawCell[]>;
 
 /**
  * Results by request, scope, k and data version. The data change only when a load or withdrawal
@@ -184,7 +187,7 @@ async function addComparison(
     );
   }
   // Who reported in each wave, in scope (and within any geography filter): any respondent at all.
-  const geography = Object.fromEntries(Object.entries(plan.filters).filter(([d]) => d === "region" || d === "icb" || d === "organisation"));
+  const geography = Object.fromEntries(Object.entries(plan.filters).filter(([d]) => (GEOGRAPHY as readonly string[]).includes(d)));
   const reporting = async (wave: string) =>
     (await queryCells(db, scope, { by: ["organisation"], filters: { ...geography, wave } })).cells.filter((c) => c.respondents > 0).map((c) => String(c.organisation));
   const { compared, leftOut } = compareOrganisations(await reporting(later.label), await reporting(earlier.label), matched);
@@ -239,8 +242,6 @@ export async function queryFunnel(db: Sql, scope: Scope, filters: Filters, k = s
   };
 }
 
-const GEOGRAPHY = ["region", "icb", "organisation"] as const;
-
 /**
  * A published cell's key in its wave's cube (cube.ts): the finest of the grouped geography, a
  * geography filter and the caller's scope; each staff dimension grouped, filtered or all; the
@@ -254,7 +255,7 @@ export function publishedCellKey(plan: GapPlan, scope: Scope, r: RawCell): strin
   });
   if (scope.kind !== "national") places.push([GEOGRAPHY.indexOf(scope.kind), scope.kind, scope.code]);
   const finest = places.sort((a, b) => b[0] - a[0])[0];
-  const geography = finest ? geographyKey(finest[1] as (typeof GEOGRAPHY)[number], finest[2]) : geographyKey("england");
+  const geography = finest ? geographyKey(finest[1] as Geography, finest[2]) : geographyKey("england");
   const staff = (["staff_group", "archetype", "band"] as const).map((d) =>
     plan.person.includes(d) ? String(r[d] ?? "") : plan.filters[d] !== undefined ? String(r[`_${d}`] ?? "") : ALL,
   ) as [string, string, string];
@@ -273,8 +274,7 @@ async function complementaryHidden(db: Sql, scope: Scope, plan: GapPlan, waves: 
 
 /** Cells for all of England: a national caller, and no region, ICB or organisation grouping or filter. */
 export function isEnglandLevel(scope: Scope, plan: Pick<GapPlan, "person" | "filters">): boolean {
-  const geography = ["region", "icb", "organisation"] as const;
-  return scope.kind === "national" && !geography.some((d) => plan.person.includes(d) || plan.filters[d] !== undefined);
+  return scope.kind === "national" && !GEOGRAPHY.some((d) => plan.person.includes(d) || plan.filters[d] !== undefined);
 }
 
 const EMPTY_CELL: RawCell = { respondents: 0, required: 0, met: 0, sum_r2: 0, sum_u2: 0, sum_ru: 0 };

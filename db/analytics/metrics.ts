@@ -52,14 +52,28 @@ export function gapInterval(s: GapSums, z = Z95): Interval | null {
   if (required <= 0) return null;
   const unmet = required - s.met;
   if (s.sumR2 === required || n < 2) return wilsonInterval(unmet, required, z);
-  // R²·Σ(uᵢ − p̂rᵢ)² = R²·Σuᵢ² − 2·U·R·Σrᵢuᵢ + U²·Σrᵢ², in exact integers: a cell where every
-  // respondent has the same share unmet must give exactly 0, not a rounding residue.
-  const [R, U] = [BigInt(required), BigInt(unmet)];
-  const scaled = R * R * whole(s.sumU2) - 2n * U * R * whole(s.sumRu) + U * U * whole(s.sumR2);
-  if (scaled <= 0n) return wilsonInterval(unmet, required, z);
+  const se = pooledStandardError(s);
+  if (se === 0) return wilsonInterval(unmet, required, z);
   const p = unmet / required;
-  const se = Math.sqrt((n / (n - 1)) * Number(scaled)) / (required * required);
   return { low: Math.max(0, p - z * se), high: Math.min(1, p + z * se) };
+}
+
+/**
+ * Σ(uᵢ − p̂rᵢ)² over a cell's respondents, p̂ = U/R, from the rollups' sums: evaluated as
+ * (R²·Σuᵢ² − 2·U·R·Σrᵢuᵢ + U²·Σrᵢ²) ÷ R² with the bracket in exact integers, so that a cell where
+ * every respondent has the same share unmet gives exactly 0, not a rounding residue.
+ */
+export function pooledDeviation(s: GapSums): number {
+  const [R, U] = [BigInt(s.required), BigInt(s.required - s.met)];
+  const scaled = R * R * whole(s.sumU2) - 2n * U * R * whole(s.sumRu) + U * U * whole(s.sumR2);
+  return scaled > 0n ? Number(scaled) / (s.required * s.required) : 0;
+}
+
+/** The pooled SE, √(n/(n−1) · Σ(uᵢ − p̂rᵢ)²) ÷ R; 0 with fewer than two respondents or nothing required. */
+function pooledStandardError(s: GapSums): number {
+  const n = s.respondents;
+  if (n < 2 || s.required <= 0) return 0;
+  return Math.sqrt((n / (n - 1)) * pooledDeviation(s)) / s.required;
 }
 
 /**
@@ -68,13 +82,10 @@ export function gapInterval(s: GapSums, z = Z95): Interval | null {
  * still carries its uncertainty. Null when nothing is required.
  */
 export function gapStandardError(s: GapSums, z = Z95): number | null {
-  const { respondents: n, required } = s;
-  if (required <= 0) return null;
-  const unmet = required - s.met;
-  const [R, U] = [BigInt(required), BigInt(unmet)];
-  const scaled = n >= 2 ? R * R * whole(s.sumU2) - 2n * U * R * whole(s.sumRu) + U * U * whole(s.sumR2) : 0n;
-  if (scaled > 0n) return Math.sqrt((n / (n - 1)) * Number(scaled)) / (required * required);
-  const wilson = wilsonInterval(unmet, required, z)!;
+  if (s.required <= 0) return null;
+  const se = pooledStandardError(s);
+  if (se > 0) return se;
+  const wilson = wilsonInterval(s.required - s.met, s.required, z)!;
   return (wilson.high - wilson.low) / 2 / z;
 }
 

@@ -3,8 +3,8 @@
 // computed from all organisations' data whatever the caller's scope, so a trust sees the same
 // comparison as the national team does.
 import type { Sql } from "../client";
-import type { GapPlan, PersonDimension } from "./dimensions";
-import type { Cell, GapRow, RawCell } from "./gaps";
+import { type GapPlan, GEOGRAPHY, type PersonDimension } from "./dimensions";
+import type { Cell, CellReader, GapRow, RawCell } from "./gaps";
 import { gapRate, type Interval } from "./metrics";
 import { publishedRate } from "./suppression";
 
@@ -65,11 +65,6 @@ export function peerGroupName(type: string): string {
   return `${TYPE_NAMES[type] ?? type} (type unverified)`;
 }
 
-/** Every organisation's cells nationally, as queryCells returns them for a request. */
-export type NationalCells = (request: { by: string[]; filters: Record<string, string> }) => Promise<RawCell[]>;
-
-const GEOGRAPHY = new Set<string>(["region", "icb", "organisation"]);
-
 /**
  * Adds the peer columns to the published rows of a table grouped by organisation. `own` holds the
  * exact cells behind `rows` (same order) with their intervals; `national` reads the same cells for
@@ -80,12 +75,13 @@ export async function addPeerColumns(
   plan: GapPlan,
   rows: GapRow[],
   own: { cell: RawCell; ci: Interval | null }[],
-  national: NationalCells,
+  national: CellReader,
   k: number,
 ): Promise<void> {
-  const person = plan.person.filter((d) => !GEOGRAPHY.has(d));
+  const geography = new Set<string>(GEOGRAPHY);
+  const person = plan.person.filter((d) => !geography.has(d));
   const keyDims = [...person, ...plan.framework];
-  const filters = Object.fromEntries(Object.entries(plan.filters).filter(([d]) => !GEOGRAPHY.has(d))) as Record<string, string>;
+  const filters = Object.fromEntries(Object.entries(plan.filters).filter(([d]) => !geography.has(d))) as Record<string, string>;
   const cells = await national({ by: [...(["region", "organisation"] as PersonDimension[]), ...keyDims], filters });
   const types = new Map((await db.query<{ code: string; org_type: string }>("select code, org_type from organisations")).map((o) => [o.code, o.org_type]));
 
