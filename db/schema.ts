@@ -405,9 +405,12 @@ export const headcounts = pgTable(
     staffGroupCode: text("staff_group_code").notNull().references(() => staffGroups.code),
     bandCode: text("band_code").notNull().default(""),
     headcount: integer("headcount").notNull(),
+    /** When the import committed: part of the data version, so cached weighted figures go stale with it. */
+    importedAt: timestamp("imported_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.waveId, t.organisationCode, t.staffGroupCode, t.bandCode] }),
     check("headcounts_not_negative", sql`${t.headcount} >= 0`),
+    index("headcounts_imported_at").on(t.importedAt),
   ],
 );

@@ -7,17 +7,23 @@ import path from "node:path";
 import type { Database } from "../db/client";
 import { InputError } from "../db/problems";
 import { SYNTHETIC_MARKER } from "./files";
+import { importHeadcount } from "./headcount";
 import { ingestFiles } from "./ingest";
 import { type GenerateOptions, generateExportRows } from "./synthetic/generate";
 import { type ExportShape, PLAIN_SHAPE, shapeFile } from "./synthetic/shapes";
 
+/** Where writeExports puts a wave's synthetic headcount (docs/formats.md, "Headcount"). */
+export const headcountFile = (dir: string, wave: string) => path.join(dir, "headcount", `${wave}.csv`);
+
 /**
  * Writes generated exports as `<dir>/<wave>/<organisation>.<ext>` plus the synthetic marker, in
- * the given layout, profile, encoding and format (default: long layout, UTF-8 CSV).
+ * the given layout, profile, encoding and format (default: long layout, UTF-8 CSV), and each
+ * wave's headcount by organisation × staff group as headcountFile(dir, wave).
  */
 export function writeExports(dir: string, options: GenerateOptions, shape: ExportShape = PLAIN_SHAPE): Map<string, string[]> {
   const ctx = { capabilityCodes: options.inputs.capabilities.map((c) => c.code), staffGroups: options.inputs.staffGroups };
   const byWave = new Map<string, string[]>();
+  const headcount = new Map<string, string[]>();
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     path.join(dir, SYNTHETIC_MARKER),
@@ -30,7 +36,12 @@ export function writeExports(dir: string, options: GenerateOptions, shape: Expor
     const file = path.join(waveDir, `${exp.organisationCode}${extension}`);
     writeFileSync(file, bytes);
     byWave.set(exp.waveLabel, [...(byWave.get(exp.waveLabel) ?? []), file]);
+    const lines = headcount.get(exp.waveLabel) ?? ["organisation_code,staff_group,headcount"];
+    for (const h of exp.headcount) lines.push(`${exp.organisationCode},${h.staffGroup},${h.headcount}`);
+    headcount.set(exp.waveLabel, lines);
   }
+  mkdirSync(path.join(dir, "headcount"), { recursive: true });
+  for (const [wave, lines] of headcount) writeFileSync(headcountFile(dir, wave), `${lines.join("\n")}\n`);
   return byWave;
 }
 
@@ -62,7 +73,10 @@ export async function loadDemo(db: Database, key: Buffer, options: GenerateOptio
       const rejected = outcomes.filter((o) => o.status === "rejected");
       if (rejected.length) throw new Error(`The demo file ${rejected[0].file} was rejected: ${rejected[0].problems[0]?.message}`);
       const rows = outcomes.reduce((n, o) => n + o.rows, 0);
-      process.stderr.write(`  wave ${wave}: ${files.length} files, ${rows.toLocaleString("en-GB")} rows loaded\n`);
+      const headcount = await importHeadcount(db, headcountFile(dir, wave), wave);
+      process.stderr.write(
+        `  wave ${wave}: ${files.length} files, ${rows.toLocaleString("en-GB")} rows loaded; headcount ${headcount.staff.toLocaleString("en-GB")} staff\n`,
+      );
     }
     process.stderr.write(`Demo dataset loaded in ${((Date.now() - started) / 1000).toFixed(0)} s.\n`);
   } finally {

@@ -1,6 +1,6 @@
 // npm run generate -- --out <dir> [--trusts N] [--respondents M] [--waves W] [--seed S] [shape options]
 // npm run generate -- --demo        (loads the demo dataset into an empty database)
-import { loadDemo, writeExports } from "../ingest/demo";
+import { headcountFile, loadDemo, writeExports } from "../ingest/demo";
 import { DEMO_OPTIONS, defaultWaves } from "../ingest/synthetic/generate";
 import { demoOptions } from "../ingest/synthetic/demo-options";
 import { loadSyntheticInputs } from "../ingest/synthetic/inputs";
@@ -15,7 +15,8 @@ const USAGE = `Usage: npm run generate -- --out <dir> [--trusts N] [--respondent
        npm run generate -- --demo [--wait <seconds>]
 
 Writes synthetic trust exports, one file per trust per wave, as <dir>/<wave>/<ODS code>.<ext>,
-with a ${"SYNTHETIC.json"} marker so that loading them flags the data synthetic. Deterministic for a seed.
+with a ${"SYNTHETIC.json"} marker so that loading them flags the data synthetic, and each wave's
+headcount by organisation × staff group as <dir>/headcount/<wave>.csv. Deterministic for a seed.
 By default the long layout in UTF-8 CSV; the shape options write what source systems write: the wide
 layout, a mapping profile's columns and labels (ingest/profiles/), Excel's encodings and delimiters
 (UTF-16 LE is written tab-separated as .txt, like Excel's "Unicode text"), or Arrow IPC.
@@ -67,6 +68,7 @@ await run(async () => {
   for (const [wave, files] of byWave) {
     process.stderr.write(`${wave}: ${files.length} files in ${values.out}/${wave}\n`);
     console.log(`npm run ingest -- ${values.out}/${wave} --wave ${wave}${profile}`);
+    console.log(`npm run headcount:import -- ${headcountFile(values.out, wave)} --wave ${wave}`);
   }
 });
 

@@ -14,7 +14,9 @@ export interface SyntheticStaffGroup { name: string; longName: string; weight: n
 export interface SyntheticWave { label: string; start: string; end: string } // ISO dates, the assessment window
 export interface SyntheticInputs { organisations: SyntheticOrganisation[]; capabilities: SyntheticCapability[]; staffGroups: SyntheticStaffGroup[]; bands: string[] }
 export interface LongRow { respondent_id: string; organisation_code: string; staff_group: string; archetype: string; assessed_on: string; capability_code: string; rating: number; band?: string }
-export interface GeneratedExport { organisationCode: string; waveLabel: string; fileName: string; hasBand: boolean; rows: LongRow[] }
+/** Staff in post of one staff group (ESR name) at the trust: the denominator of its response rate. */
+export interface SyntheticHeadcount { staffGroup: string; headcount: number }
+export interface GeneratedExport { organisationCode: string; waveLabel: string; fileName: string; hasBand: boolean; rows: LongRow[]; headcount: SyntheticHeadcount[] }
 export interface GenerateOptions { seed: number; trusts: number; respondentsPerWave: number; waves: SyntheticWave[]; inputs: SyntheticInputs }
 
 export const ARCHETYPES = ["S", "D", "C", "E", "U"] as const;
@@ -34,6 +36,7 @@ export const MODEL = {
   archetypeEffect: [0.15, 0.15, 0.3, 0.25, 0] as readonly number[], // S D C E U: specialists rate higher
   optionalEffect: -0.3, // people answering non-badged questions know less about them
   optionalShare: 0.05, reuseRate: 0.55, bandStepUp: 0.1,
+  responseRate: 0.3, // typical share of a staff group that completes the self-assessment
 };
 
 interface GroupProfile { mix: readonly number[] /* S D C E U */; bands: string /* "AfC suffix:weight" */; blank: number; effect: number }
@@ -137,6 +140,8 @@ interface Group { name: string; weight: number; labels: Record<"esr" | "long" | 
 interface Context { groups: Group[]; bands: string[]; capBase: number[]; badged: number[][]; notBadged: number[][]; caps: SyntheticCapability[] }
 interface Trust {
   org: SyntheticOrganisation; size: number; groupWeights: number[]; effect: number; gain: number; hasBand: boolean;
+  /** The share of each staff group that answers: uneven by trust and group, as real response rates are. */
+  responseRates: number[];
   groupStyle: "esr" | "long" | "upper" | "lower"; archetypeStyle: "code" | "plural" | "singular"; idStyle: "seq" | "code";
   nextSeq: number; usedIds: Set<string>; previous: Person[];
 }
@@ -169,7 +174,12 @@ function buildContext(opts: GenerateOptions): Context {
 function initTrust(org: SyntheticOrganisation, ctx: Context, seed: number): Trust {
   const rng = createRng(seed, "trust", org.code);
   const mix = TYPE_MIX[org.type] ?? {};
+  // A stream of its own, so adding headcount left every rating the generator wrote unchanged.
+  const response = createRng(seed, "response", org.code);
+  const trustRate = Math.exp(response.normal(Math.log(MODEL.responseRate), 0.45));
+  const responseRates = ctx.groups.map(() => Math.min(0.85, Math.max(0.04, trustRate * Math.exp(response.normal(0, 0.35)))));
   return {
+    responseRates,
     org,
     size: (TYPE_SIZE[org.type] ?? 0.6) * Math.exp(rng.normal(0, 0.35)),
     groupWeights: ctx.groups.map((g) => g.weight * (mix[g.name] ?? 1) * Math.exp(rng.normal(0, 0.15))),
@@ -254,7 +264,24 @@ function buildExport(t: Trust, wave: SyntheticWave, waveIndex: number, n: number
       rows.push(row);
     }
   }
-  return { organisationCode: t.org.code, waveLabel: wave.label, fileName: `${wave.label}_${t.org.code}.csv`, hasBand: t.hasBand, rows };
+  return { organisationCode: t.org.code, waveLabel: wave.label, fileName: `${wave.label}_${t.org.code}.csv`, hasBand: t.hasBand, rows, headcount: headcountOf(t, people, n, ctx) };
+}
+
+/**
+ * Staff in post per staff group: the respondents the trust's staff mix leads one to expect, over
+ * the group's response rate, never fewer than actually answered. Groups nobody answered for still
+ * have staff, so the weighting's empty post-strata occur as they do in real data.
+ */
+function headcountOf(t: Trust, people: Person[], n: number, ctx: Context): SyntheticHeadcount[] {
+  const answered = ctx.groups.map(() => 0);
+  for (const p of people) answered[p.group]!++;
+  const total = t.groupWeights.reduce((s, w) => s + w, 0);
+  return ctx.groups.flatMap((g, i) => {
+    if (t.groupWeights[i]! <= 0) return [];
+    const expected = (n * t.groupWeights[i]!) / total;
+    const headcount = Math.max(answered[i]!, Math.round(expected / t.responseRates[i]!));
+    return headcount > 0 ? [{ staffGroup: g.name, headcount }] : [];
+  });
 }
 
 function validate(opts: GenerateOptions): void {

@@ -26,7 +26,8 @@ describe.each(TARGETS)("headcount import on %s", (target) => {
 
   const stored = () =>
     t.db.query<{ organisation_code: string; staff_group_code: string; band_code: string; headcount: number }>(
-      "select organisation_code, staff_group_code, band_code, headcount from headcounts order by 1, 2, 3",
+      "select organisation_code, staff_group_code, band_code, headcount from headcounts where wave_id = (select id from waves where label = $1) order by 1, 2, 3",
+      [LATEST],
     );
 
   it("imports staff groups whole or by band, by ESR name or code, and replaces the wave's headcount on re-import", async () => {

@@ -1,10 +1,12 @@
 // The shared test fixture: about 8 trusts in 3 regions (London, South East, East of England,
 // including trusts whose ICB changed on 1 April 2026 and one that moved region), 2 waves and about
-// 1,500 respondents, generated as real CSV files and loaded through the real ingest.
+// 1,500 respondents with their headcount, generated as real CSV files and loaded through the real
+// ingest and headcount import.
 import path from "node:path";
 import type { Database } from "../../db/client";
 import { prepareDatabase } from "../../db/setup";
-import { writeExports } from "../../ingest/demo";
+import { headcountFile, writeExports } from "../../ingest/demo";
+import { importHeadcount } from "../../ingest/headcount";
 import { ingestFiles } from "../../ingest/ingest";
 import { defaultWaves, type GenerateOptions } from "../../ingest/synthetic/generate";
 import { loadSyntheticInputs } from "../../ingest/synthetic/inputs";
@@ -37,5 +39,7 @@ export async function loadFixture(db: Database, files: Record<string, string[]>)
     const outcomes = await ingestFiles(db, waveFiles, { waveLabel: wave, key: TEST_KEY, synthetic: true, log: () => {} });
     const bad = outcomes.find((o) => o.status !== "loaded");
     if (bad) throw new Error(`fixture file ${path.basename(bad.file)} did not load: ${JSON.stringify(bad.problems)}`);
+    // writeExports puts the wave's synthetic headcount beside the wave's folder.
+    await importHeadcount(db, headcountFile(path.dirname(path.dirname(waveFiles[0])), wave), wave);
   }
 }

@@ -198,6 +198,28 @@ describe("generateExports", () => {
     for (const e of tiny) expect(new Set(e.rows.map((r) => r.respondent_id)).size).toBe(25);
   });
 
+  it("gives each trust a headcount per staff group of at least its respondents, at uneven response rates", () => {
+    const rates: number[] = [];
+    for (const e of EXPORTS) {
+      const answered = new Map<string, Set<string>>();
+      for (const r of e.rows) answered.set(r.staff_group, (answered.get(r.staff_group) ?? new Set()).add(r.respondent_id));
+      const byName = new Map(e.headcount.map((h) => [h.staffGroup, h.headcount]));
+      expect(byName.size).toBe(e.headcount.length); // one row per staff group
+      for (const h of e.headcount) expect(Number.isInteger(h.headcount) && h.headcount > 0).toBe(true);
+      // Every group that answered has staff in post, at least as many as answered (labels differ by trust style).
+      for (const [label, ids] of answered) {
+        const group = OPTS.inputs.staffGroups.find((g) => [g.name, g.longName].some((n) => n.toLowerCase() === label.toLowerCase()))!;
+        expect(byName.get(group.name)).toBeGreaterThanOrEqual(ids.size);
+        rates.push(ids.size / byName.get(group.name)!);
+      }
+    }
+    // Response rates spread widely around 30%, so weighting changes the estimates.
+    expect(Math.min(...rates)).toBeLessThan(0.12);
+    expect(Math.max(...rates)).toBeGreaterThan(0.5);
+    expect(mean(rates)).toBeGreaterThan(0.2);
+    expect(mean(rates)).toBeLessThan(0.45);
+  });
+
   it("makes acute trusts larger than ambulance and community trusts on average", () => {
     const size = (type: string) => mean(ORGS.filter((o) => o.type === type && o.code < "RZ").map((o) => RESP.filter((p) => p.org === o.code).length));
     expect(size("acute")).toBeGreaterThan(size("ambulance"));
@@ -268,7 +290,7 @@ describe("helpers", () => {
       'a\nBand 5\n"a,b"\n"say ""hi"""\n" edge"\n',
     );
     const row: LongRow = { respondent_id: "X1", organisation_code: "R1", staff_group: "S", archetype: "U", assessed_on: "2025-10-01", capability_code: "1-01", rating: 3 };
-    expect(plainCsv({ organisationCode: "R1", waveLabel: "w", fileName: "R1.csv", hasBand: false, rows: [row] })).toBe(
+    expect(plainCsv({ organisationCode: "R1", waveLabel: "w", fileName: "R1.csv", hasBand: false, rows: [row], headcount: [] })).toBe(
       "respondent_id,organisation_code,staff_group,archetype,assessed_on,capability_code,rating\nX1,R1,S,U,2025-10-01,1-01,3\n",
     );
   });

@@ -1,0 +1,2 @@
+ALTER TABLE "headcounts" ADD COLUMN "imported_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+CREATE INDEX "headcounts_imported_at" ON "headcounts" USING btree ("imported_at");
