@@ -9,6 +9,7 @@ import { FUNNEL_COLUMNS, funnelRows } from "./funnel";
 import { ALL, cellKey, frameworkKey, geographyKey } from "./cube";
 import { hiddenCells } from "./disclosure";
 import { addPeerColumns, PEER_COLUMNS } from "./peers";
+import { addCoverageColumns, type Coverage, COVERAGE_COLUMNS } from "./coverage";
 import { addChangeColumns, CHANGE_COLUMNS, type Comparison, compareOrganisations } from "./trends";
 import { describeScope, NATIONAL, type Scope } from "./scope";
 import { type DataStatus, dataStatus } from "./status";
@@ -34,6 +35,8 @@ export interface GapMeta {
   comparison?: Comparison;
   /** Funnel tables only: England's rate, the spread σ₁ and the overdispersion factor (docs/metrics.md, "Funnel plots"). */
   funnel?: { p0: number | null; sigma1: number | null; phi: number; overdispersion_applied: boolean; organisations: number };
+  /** Weighted tables only: which waves have a headcount, and the low-response threshold. */
+  coverage?: Coverage;
   synthetic: boolean;
   data_as_at: string | null;
   generated_at: string;
@@ -61,6 +64,8 @@ export interface GapRequest {
   unmatched?: boolean;
   /** Grouped by wave: include waves still open (labelled provisional); by default a series holds closed and published waves only. */
   provisional?: boolean;
+  /** Add headcount, response rate and the post-stratified weighted gap rate (COVERAGE_COLUMNS). */
+  weighted?: boolean;
 }
 
 /** Reads the exact cells of a request (queryCells) for one scope: how peers and funnels get their comparators. */
@@ -87,11 +92,11 @@ export async function queryGaps(db: Sql, scope: Scope, request: GapRequest, k = 
   const plan = publishedPlan(request.by, request.filters);
   const status = await dataStatus(db);
   const compare = request.compareTo ? { compareTo: request.compareTo, matched: !request.unmatched } : null;
-  const provisional = Boolean(request.provisional);
-  const key = JSON.stringify([handleId(db), describeScope(scope), plan, compare, provisional, k, status.version]);
+  const options = { provisional: Boolean(request.provisional), weighted: Boolean(request.weighted) };
+  const key = JSON.stringify([handleId(db), describeScope(scope), plan, compare, options, k, status.version]);
   const hit = cache.get(key);
   if (hit) return { ...hit, meta: { ...hit.meta, generated_at: new Date().toISOString() } };
-  const table = await computeGaps(db, scope, plan, k, status, compare, provisional);
+  const table = await computeGaps(db, scope, plan, k, status, compare, options);
   if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(key, table);
   return table;
@@ -125,7 +130,7 @@ async function computeGaps(
   k: number,
   status: DataStatus,
   compare: { compareTo: string; matched: boolean } | null,
-  provisional = false,
+  { provisional, weighted }: { provisional: boolean; weighted: boolean },
 ): Promise<GapTable> {
   const queried = await queryCells(db, scope, { by: [...plan.person, ...plan.framework], filters: plan.filters });
   // A series across waves holds closed and published waves; open ones only when asked for, labelled.
@@ -140,20 +145,27 @@ async function computeGaps(
   const rows = cells.map((r) => publishCell(r, dims, k, england, hidden(r)));
   if (series) rows.forEach((row) => (row.provisional = open.has(String(row.wave))));
   const byOrganisation = plan.person.includes("organisation");
+  // Peers and weights are worked out on every organisation's data, whoever is asking (NATIONAL, not `scope`).
+  const national = async (request: GapRequest) => (await queryCells(db, NATIONAL, request)).cells;
   if (byOrganisation) {
-    // Peers are compared on every organisation's data, whoever is asking (NATIONAL, not `scope`).
-    const national = async (request: GapRequest) => (await queryCells(db, NATIONAL, request)).cells;
     await addPeerColumns(db, plan, rows, cells.map((cell) => ({ cell, ci: intervalOf(cell) })), national, k);
   }
   const comparison = compare ? await addComparison(db, scope, plan, rows, cells, waves, status, compare, k, england) : undefined;
+  const coverage = weighted ? await addCoverageColumns(db, scope, plan, rows, cells, waves, national, england) : undefined;
   return {
-    meta: { ...gapMeta(scope, plan, waves, k, status), ...(series ? { open_waves_left_out: leftOut } : {}), ...(comparison ? { comparison } : {}) },
+    meta: {
+      ...gapMeta(scope, plan, waves, k, status),
+      ...(series ? { open_waves_left_out: leftOut } : {}),
+      ...(comparison ? { comparison } : {}),
+      ...(coverage ? { coverage } : {}),
+    },
     columns: [
       ...dims.flatMap((d) => [d, `${d}_name`]),
       ...MEASURES,
       ...(byOrganisation ? PEER_COLUMNS : []),
       ...(comparison ? CHANGE_COLUMNS : []),
       ...(series ? ["provisional"] : []),
+      ...(coverage ? COVERAGE_COLUMNS : []),
     ],
     rows,
   };
