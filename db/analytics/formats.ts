@@ -30,14 +30,19 @@ export function toJson(table: GapTable): string {
   return JSON.stringify({ meta: table.meta, rows: table.rows });
 }
 
-const INTEGER_COLUMNS = new Set(["respondents", "required", "met", "level"]);
-const FLOAT_COLUMNS = new Set(["gap_rate", "ci_low", "ci_high", "peer_rate", "region_peer_rate", "limit95_low", "limit95_high", "limit998_low", "limit998_high", "compare_gap_rate", "change", "change_ci_low", "change_ci_high"]);
+// Typed by name, not by the values, so a column keeps its Arrow type in a table where it is all null.
+const INTEGER_COLUMNS = new Set(["respondents", "required", "met", "level", "headcount", "headcount_covered", "effective_sample_size"]);
+const FLOAT_COLUMNS = new Set([
+  "gap_rate", "ci_low", "ci_high", "peer_rate", "region_peer_rate", "limit95_low", "limit95_high", "limit998_low", "limit998_high",
+  "compare_gap_rate", "change", "change_ci_low", "change_ci_high", "response_rate", "weighted_gap_rate", "weighted_ci_low", "weighted_ci_high",
+]);
+const BOOLEAN_COLUMNS = new Set(["suppressed", "provisional", "low_response"]);
 
 export function toArrow(table: GapTable): Uint8Array {
   const vectors = Object.fromEntries(
     table.columns.map((c) => {
       const values = table.rows.map((r) => r[c] ?? null);
-      if (c === "suppressed" || c === "provisional") return [c, vectorFromArray(values as (boolean | null)[], new Bool())];
+      if (BOOLEAN_COLUMNS.has(c)) return [c, vectorFromArray(values as (boolean | null)[], new Bool())];
       if (FLOAT_COLUMNS.has(c)) return [c, vectorFromArray(values as (number | null)[], new Float64())];
       if (INTEGER_COLUMNS.has(c)) return [c, vectorFromArray(values as (number | null)[], new Int32())];
       return [c, vectorFromArray(values.map((v) => (v === null ? null : String(v))), new Utf8())];

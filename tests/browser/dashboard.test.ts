@@ -109,6 +109,28 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
     expect((await bad.json()).error).toContain("at most one framework grouping");
   });
 
+  it("adds coverage and weighted figures to /api/gaps with weighted=true, in every format", async () => {
+    const query = `${server.url}/api/gaps?by=region&wave=${LATEST}&weighted=true`;
+    const json = await (await fetch(`${query}&format=json`)).json();
+    expect(json.meta.coverage).toMatchObject({ headcount_waves: [LATEST], low_response_threshold: 0.2 });
+    const visible = json.rows.filter((r: { suppressed: boolean }) => !r.suppressed);
+    expect(visible.length).toBeGreaterThan(0);
+    for (const r of visible) {
+      expect(r.weighted_ci_low).toBeLessThanOrEqual(r.weighted_gap_rate);
+      expect(r.weighted_ci_high).toBeGreaterThanOrEqual(r.weighted_gap_rate);
+      expect(r.response_rate).toBeGreaterThan(0);
+    }
+    const csv = (await (await fetch(`${query}&format=csv`)).text()).trimEnd().split("\r\n");
+    expect(csv[0].split(",").slice(-8)).toEqual([
+      "headcount", "headcount_covered", "response_rate", "low_response", "weighted_gap_rate", "weighted_ci_low", "weighted_ci_high", "effective_sample_size",
+    ]);
+    const arrow = tableFromIPC(new Uint8Array(await (await fetch(`${query}&format=arrow`)).arrayBuffer()));
+    expect(arrow.getChild("weighted_gap_rate")!.get(0)).toBe(json.rows[0].weighted_gap_rate);
+    const bad = await fetch(`${server.url}/api/gaps?by=region&weighted=yes`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toContain("weighted=yes: use true or false");
+  });
+
   it("serves /api/funnel as JSON, CSV and Arrow, with the funnel's basis in the metadata", async () => {
     const query = `${server.url}/api/funnel?wave=${LATEST}&domain=5`;
     const json = await (await fetch(query)).json();
