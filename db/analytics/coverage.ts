@@ -29,7 +29,7 @@ export interface Coverage {
 }
 
 /** A wave's post-strata: headcount (summed over bands) beside its respondents, placed at the reference date. */
-async function strataOf(db: Sql, waveId: number): Promise<Stratum[]> {
+export async function strataOf(db: Sql, waveId: number): Promise<Stratum[]> {
   return db.query<Stratum>(
     `with n as (
        select organisation_code, staff_group_code, count(*)::int as respondents

@@ -31,12 +31,15 @@ export function toJson(table: GapTable): string {
 }
 
 // Typed by name, not by the values, so a column keeps its Arrow type in a table where it is all null.
-const INTEGER_COLUMNS = new Set(["respondents", "required", "met", "level", "headcount", "headcount_covered", "effective_sample_size"]);
+const INTEGER_COLUMNS = new Set([
+  "respondents", "required", "met", "level", "headcount", "headcount_covered", "effective_sample_size",
+  "rank", "staff_below", "staff_below_low", "staff_below_high", "organisations", "organisations_borrowed",
+]);
 const FLOAT_COLUMNS = new Set([
   "gap_rate", "ci_low", "ci_high", "peer_rate", "region_peer_rate", "limit95_low", "limit95_high", "limit998_low", "limit998_high",
   "compare_gap_rate", "change", "change_ci_low", "change_ci_high", "response_rate", "weighted_gap_rate", "weighted_ci_low", "weighted_ci_high",
 ]);
-const BOOLEAN_COLUMNS = new Set(["suppressed", "provisional", "low_response"]);
+const BOOLEAN_COLUMNS = new Set(["suppressed", "provisional", "low_response", "borrowed"]);
 
 export function toArrow(table: GapTable): Uint8Array {
   const vectors = Object.fromEntries(

@@ -35,6 +35,8 @@ export interface GapMeta {
   comparison?: Comparison;
   /** Funnel tables only: England's rate, the spread σ₁ and the overdispersion factor (docs/metrics.md, "Funnel plots"). */
   funnel?: { p0: number | null; sigma1: number | null; phi: number; overdispersion_applied: boolean; organisations: number };
+  /** Priority lists only: how the list is ranked and when a stratum borrows (priorities.ts). */
+  priorities?: { ranking: string; borrowing: string };
   /** Weighted tables only: which waves have a headcount, and the low-response threshold. */
   coverage?: Coverage;
   synthetic: boolean;
@@ -345,7 +347,7 @@ export interface WaveRef {
 }
 
 /** The waves a request covers: all (grouped by wave), the filtered one, or the latest by reference date. */
-async function resolveWaves(db: Sql, plan: GapPlan): Promise<WaveRef[]> {
+export async function resolveWaves(db: Sql, plan: GapPlan): Promise<WaveRef[]> {
   const all = await db.query<WaveRef>(
     `select w.id, w.label, f.version from waves w join frameworks f on f.id = w.framework_id
      order by w.reference_date, w.label`,
@@ -364,7 +366,7 @@ async function resolveWaves(db: Sql, plan: GapPlan): Promise<WaveRef[]> {
   return all.length ? [all[all.length - 1]] : [];
 }
 
-function gapMeta(scope: Scope, plan: GapPlan, waves: WaveRef[], k: number, status: DataStatus): GapMeta {
+export function gapMeta(scope: Scope, plan: GapPlan, waves: WaveRef[], k: number, status: DataStatus): GapMeta {
   return {
     by: [...plan.person, ...plan.framework],
     filters: plan.filters,

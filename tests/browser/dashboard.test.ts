@@ -131,6 +131,25 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
     expect((await bad.json()).error).toContain("weighted=yes: use true or false");
   });
 
+  it("serves the commissioning-priority list at /api/priorities as JSON, CSV and Arrow", async () => {
+    const query = `${server.url}/api/priorities?wave=${LATEST}&region=Y56`;
+    const json = await (await fetch(query)).json();
+    expect(json.meta.priorities.ranking).toContain("lower end");
+    const ranked = json.rows.filter((r: { rank: number | null }) => r.rank !== null);
+    expect(ranked.length).toBeGreaterThan(0);
+    expect(ranked[0]).toMatchObject({ rank: 1, suppressed: false, staff_below: expect.any(Number) });
+    const csv = (await (await fetch(`${query}&format=csv`)).text()).trimEnd().split("\r\n");
+    expect(csv[0]).toBe(
+      "rank,capability,capability_name,staff_group,staff_group_name,headcount,staff_below,staff_below_low,staff_below_high,organisations,organisations_borrowed,borrowed,suppressed",
+    );
+    expect(csv).toHaveLength(json.rows.length + 1);
+    const arrow = tableFromIPC(new Uint8Array(await (await fetch(`${query}&format=arrow`)).arrayBuffer()));
+    expect(arrow.getChild("staff_below_low")!.get(0)).toBe(json.rows[0].staff_below_low);
+    const bad = await fetch(`${server.url}/api/priorities?domain=1`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toContain("Unknown parameter domain");
+  });
+
   it("serves /api/funnel as JSON, CSV and Arrow, with the funnel's basis in the metadata", async () => {
     const query = `${server.url}/api/funnel?wave=${LATEST}&domain=5`;
     const json = await (await fetch(query)).json();

@@ -1,0 +1,112 @@
+// The commissioning-priority list through the query layer, cross-checked against the raw ratings,
+// respondents and imported headcount: every stratum's share taken from its own published cell or
+// borrowed from the nearest published area, on both databases.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALL, cellKey, frameworkKey, geographyKey } from "../../db/analytics/cube";
+import { hiddenCells } from "../../db/analytics/disclosure";
+import { queryPriorities } from "../../db/analytics/priorities";
+import { NATIONAL } from "../../db/analytics/scope";
+import { publishedCount } from "../../db/analytics/suppression";
+import { openFixture, TARGETS, type TestDatabase } from "../support/databases";
+import { FIXTURE_WAVES } from "../support/fixture";
+
+const LATEST = FIXTURE_WAVES[FIXTURE_WAVES.length - 1].label;
+const K = 10;
+
+describe.each(TARGETS)("commissioning priorities on %s", (target) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openFixture(target);
+  });
+  afterAll(() => t.close());
+
+  /** staff below per (capability, staff group) in `region`, straight from the ratings. */
+  async function direct(region: string) {
+    const [{ id: waveId }] = await t.db.query<{ id: number }>("select id from waves where label = $1", [LATEST]);
+    const place = new Map(
+      (await t.db.query<{ o: string; icb: string; region: string }>(
+        `select m.organisation_code as o, m.icb_code as icb, m.region_code as region from organisation_memberships m, waves w
+         where w.id = $1 and w.reference_date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)`,
+        [waveId],
+      )).map((p) => [p.o, p]),
+    );
+    // Per respondent and capability required of them (badged for their archetype) and rated: met or not.
+    const ratings = await t.db.query<{ o: string; s: string; c: string; unmet: boolean }>(
+      `select r.organisation_code as o, r.staff_group_code as s, c.code as c, rt.rating < f.met_threshold as unmet
+       from respondents r join ratings rt on rt.respondent_id = r.id join capabilities c on c.id = rt.capability_id
+       join frameworks f on f.id = c.framework_id where r.wave_id = $1 and strpos(c.archetypes, r.archetype_code) > 0`,
+      [waveId],
+    );
+    const answered = await t.db.query<{ o: string; s: string; n: number }>(
+      "select organisation_code as o, staff_group_code as s, count(*)::int as n from respondents where wave_id = $1 group by 1, 2",
+      [waveId],
+    );
+    const headcount = await t.db.query<{ o: string; s: string; n: number }>(
+      "select organisation_code as o, staff_group_code as s, sum(headcount)::int as n from headcounts where wave_id = $1 group by 1, 2",
+      [waveId],
+    );
+    const hidden = (await hiddenCells(t.db, [waveId], K)).get(waveId)!;
+    const areas = (o: string) => [geographyKey("organisation", o), geographyKey("icb", place.get(o)!.icb), geographyKey("region", place.get(o)!.region), geographyKey("england")];
+    const count = (m: Map<string, number>, key: string, by = 1) => m.set(key, (m.get(key) ?? 0) + by);
+    const rated = new Map<string, number>();
+    const unmet = new Map<string, number>();
+    const people = new Map<string, number>();
+    for (const r of ratings) for (const a of areas(r.o)) { count(rated, `${a}|${r.s}|${r.c}`); if (r.unmet) count(unmet, `${a}|${r.s}|${r.c}`); }
+    for (const r of answered) for (const a of areas(r.o)) count(people, `${a}|${r.s}`, r.n);
+    const capabilities = [...new Set(ratings.map((r) => r.c))];
+    const out = new Map<string, { staffBelow: number; borrowed: number; organisations: number; withheld: boolean }>();
+    for (const h of headcount.filter((h) => h.n > 0 && place.get(h.o)?.region === region)) {
+      for (const c of capabilities) {
+        const source = areas(h.o).findIndex((a) => (rated.get(`${a}|${h.s}|${c}`) ?? 0) >= K && !hidden.has(cellKey(a, [h.s, ALL, ALL], frameworkKey("capability", c))));
+        const a = areas(h.o)[source];
+        const cell = out.get(`${c}|${h.s}`) ?? { staffBelow: 0, borrowed: 0, organisations: 0, withheld: false };
+        // No published cell up to England: the estimate would rest on a suppressed count.
+        if (source < 0) cell.withheld = true;
+        else cell.staffBelow += (h.n * (unmet.get(`${a}|${h.s}|${c}`) ?? 0)) / people.get(`${a}|${h.s}`)!;
+        cell.borrowed += source > 0 ? 1 : 0;
+        cell.organisations += 1;
+        out.set(`${c}|${h.s}`, cell);
+      }
+    }
+    return out;
+  }
+
+  it("estimates staff below each capability from published shares, borrowing where a stratum is small or hidden", async () => {
+    const region = "Y56";
+    const table = await queryPriorities(t.db, NATIONAL, { region });
+    const expected = await direct(region);
+    const rows = table.rows.filter((r) => r.suppressed === false);
+    const withheld = [...expected].filter(([, d]) => d.withheld).map(([key]) => key);
+    expect(rows.length).toBe(expected.size - withheld.length);
+    expect(withheld.length).toBeGreaterThan(0);
+    for (const row of table.rows.filter((r) => r.suppressed === true)) {
+      expect(withheld).toContain(`${row.capability}|${row.staff_group}`);
+      expect([row.rank, row.staff_below, row.staff_below_low, row.staff_below_high, row.headcount]).toEqual([null, null, null, null, null]);
+    }
+    let borrowed = 0;
+    for (const row of rows) {
+      const d = expected.get(`${row.capability}|${row.staff_group}`)!;
+      expect(row.staff_below).toBe(publishedCount(d.staffBelow));
+      expect(row.organisations).toBe(d.organisations);
+      expect(row.organisations_borrowed).toBe(d.borrowed);
+      expect(row.borrowed).toBe(d.borrowed > 0);
+      expect(row.staff_below_low as number).toBeLessThanOrEqual(row.staff_below as number);
+      expect(row.staff_below_high as number).toBeGreaterThanOrEqual(row.staff_below as number);
+      expect(row.staff_below_high as number).toBeLessThanOrEqual(row.headcount as number);
+      borrowed += d.borrowed > 0 ? 1 : 0;
+    }
+    // Both kinds occur, so neither path goes untested.
+    expect(borrowed).toBeGreaterThan(0);
+    expect(borrowed).toBeLessThan(rows.length);
+    // Ranked 1, 2, 3, … by the (unrounded) lower bound: the published lower bounds never rise.
+    expect(rows.map((r) => r.rank)).toEqual(rows.map((_, i) => i + 1));
+    for (let i = 1; i < rows.length; i++) expect(rows[i].staff_below_low as number).toBeLessThanOrEqual((rows[i - 1].staff_below_low as number) + 5);
+    expect(table.meta.priorities!.ranking).toContain("lower end");
+  });
+
+  it("refuses other filters, and a wave without headcount", async () => {
+    await expect(queryPriorities(t.db, NATIONAL, { domain: "1" })).rejects.toThrow("filtered by wave, region, icb, organisation only");
+    await t.db.query("delete from headcounts where wave_id = (select id from waves where label = $1)", [FIXTURE_WAVES[0].label]);
+    await expect(queryPriorities(t.db, NATIONAL, { wave: FIXTURE_WAVES[0].label })).rejects.toThrow("has no headcount: import it first");
+  });
+});
