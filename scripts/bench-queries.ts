@@ -10,7 +10,9 @@ import { clearGapCache, queryGaps } from "../db/analytics/gaps";
 import { NATIONAL } from "../db/analytics/scope";
 import { openDatabase } from "../db/client";
 import { prepareDatabase } from "../db/setup";
-import { writeExports } from "../ingest/demo";
+import { clearPriorityCache, queryPriorities } from "../db/analytics/priorities";
+import { headcountFile, writeExports } from "../ingest/demo";
+import { importHeadcount } from "../ingest/headcount";
 import { ingestFiles } from "../ingest/ingest";
 import { defaultWaves } from "../ingest/synthetic/generate";
 import { loadSyntheticInputs } from "../ingest/synthetic/inputs";
@@ -62,6 +64,7 @@ await run(async () => {
     t = performance.now();
     await ingestFiles(db, files, { waveLabel: wave.label, key: Buffer.alloc(32, 1), log: () => {} });
     row("ingest: validate, pseudonymise, stage, load, rollups (PostgreSQL)", performance.now() - t);
+    await importHeadcount(db, headcountFile(dir, wave.label), wave.label);
     lines.push(...(await queryTimes(db, "PostgreSQL")));
     await db.close();
     admin(`drop database ${name}`);
@@ -76,6 +79,7 @@ await run(async () => {
     t = performance.now();
     await ingestFiles(db, files, { waveLabel: wave.label, key: Buffer.alloc(32, 1), log: () => {} });
     row("ingest: validate, pseudonymise, stage, load, rollups (PGlite, on disk)", performance.now() - t);
+    await importHeadcount(db, headcountFile(dir, wave.label), wave.label);
     lines.push(...(await queryTimes(db, "PGlite")));
     await db.close();
   }
@@ -88,6 +92,7 @@ async function queryTimes(db: Awaited<ReturnType<typeof openDatabase>>, label: s
     const runs: number[] = [];
     for (let i = 0; i < 5; i++) {
       clearGapCache();
+      clearPriorityCache();
       const t = performance.now();
       await fn();
       runs.push(performance.now() - t);
@@ -98,6 +103,10 @@ async function queryTimes(db: Awaited<ReturnType<typeof openDatabase>>, label: s
   for (const by of [["region", "domain"], ["organisation", "staff_group", "domain"], ["capability"]]) {
     out.push(`| gaps by ${by.join(" × ")} (rollups) | ${(await time(() => queryGaps(db, NATIONAL, { by }))).toFixed(0)} |`);
   }
+  for (const by of [["region", "domain"], ["staff_group", "capability"]]) {
+    out.push(`| gaps by ${by.join(" × ")}, weighted to headcount | ${(await time(() => queryGaps(db, NATIONAL, { by, weighted: true }))).toFixed(0)} |`);
+  }
+  out.push(`| commissioning priorities, England | ${(await time(() => queryPriorities(db, NATIONAL, {}))).toFixed(0)} |`);
   const direct = `select m.region_code, c.domain_code, count(distinct r.id), count(*), count(*) filter (where rt.rating >= 3)
     from respondents r join waves w on w.id = r.wave_id join ratings rt on rt.respondent_id = r.id
     join capabilities c on c.id = rt.capability_id join organisation_memberships m on m.organisation_code = r.organisation_code

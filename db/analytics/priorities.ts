@@ -34,7 +34,12 @@ export const PRIORITY_COLUMNS = [
 export const PRIORITY_FILTERS = ["wave", "region", "icb", "organisation"] as const;
 
 /** Lists by database handle, then scope, filters, k and data version (tests open many databases in one process). */
-const caches = new WeakMap<Sql, Map<string, GapTable>>();
+let caches = new WeakMap<Sql, Map<string, GapTable>>();
+
+/** Empties the list cache (benchmarks measure the computation itself). */
+export function clearPriorityCache(): void {
+  caches = new WeakMap();
+}
 
 /** The priority list for `scope`, within an optional region, ICB or organisation, for one wave. */
 export async function queryPriorities(db: Sql, scope: Scope, filters: Filters, k = suppressionThreshold()): Promise<GapTable> {
