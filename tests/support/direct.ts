@@ -75,6 +75,10 @@ export async function snapshot(db: Sql): Promise<{ respondents: number; ratings:
                band_code, grain, grain_key, respondents, required, met, sum_r2, sum_u2, sum_ru), ',' order by
                wave_id, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key), ''))
              from rollup_cells) as rollup_checksum,
+            (select md5(coalesce(string_agg(concat_ws('|', wave_id, organisation_code, staff_group_code, archetype_code, band_code,
+               domain_code, expected_level, attained_0, attained_1, attained_2, attained_3, attained_4, incomplete, below_expected), ','
+               order by wave_id, organisation_code, staff_group_code, archetype_code, band_code, domain_code), ''))
+             from attainment_rollups) as attainment_checksum,
             (select md5(coalesce(string_agg(concat_ws('|', respondent_id, capability_id, rating), ','
                order by respondent_id, capability_id), '')) from ratings) as rating_checksum`,
   );
