@@ -4,6 +4,7 @@
 import type { Sql } from "../client";
 import { type Dimension, type FrameworkDimension, type GapPlan, GEOGRAPHY, type Geography, planGaps, publishedPlan, QueryError, type Filters } from "./dimensions";
 import { gapSql } from "./gap-sql";
+import { addAttainmentColumns, ATTAINMENT_COLUMNS, checkAttainmentPlan } from "./attainment";
 import { gapInterval, gapRate } from "./metrics";
 import { FUNNEL_COLUMNS, funnelRows } from "./funnel";
 import { ALL, cellKey, frameworkKey, geographyKey } from "./cube";
@@ -61,6 +62,8 @@ export interface GapRequest {
   unmatched?: boolean;
   /** Grouped by wave: include waves still open (labelled provisional); by default a series holds closed and published waves only. */
   provisional?: boolean;
+  /** Attained levels (docs/metrics.md, "Attained level"): adds ATTAINMENT_COLUMNS; domain grain only. */
+  attainment?: boolean;
 }
 
 /** Reads the exact cells of a request (queryCells) for one scope: how peers and funnels get their comparators. */
@@ -88,10 +91,12 @@ export async function queryGaps(db: Sql, scope: Scope, request: GapRequest, k = 
   const status = await dataStatus(db);
   const compare = request.compareTo ? { compareTo: request.compareTo, matched: !request.unmatched } : null;
   const provisional = Boolean(request.provisional);
-  const key = JSON.stringify([handleId(db), describeScope(scope), plan, compare, provisional, k, status.version]);
+  const attainment = Boolean(request.attainment);
+  if (attainment) checkAttainmentPlan(plan);
+  const key = JSON.stringify([handleId(db), describeScope(scope), plan, compare, provisional, k, status.version, attainment]);
   const hit = cache.get(key);
   if (hit) return { ...hit, meta: { ...hit.meta, generated_at: new Date().toISOString() } };
-  const table = await computeGaps(db, scope, plan, k, status, compare, provisional);
+  const table = await computeGaps(db, scope, plan, k, status, compare, provisional, attainment);
   if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(key, table);
   return table;
@@ -126,6 +131,7 @@ async function computeGaps(
   status: DataStatus,
   compare: { compareTo: string; matched: boolean } | null,
   provisional = false,
+  attainment = false,
 ): Promise<GapTable> {
   const queried = await queryCells(db, scope, { by: [...plan.person, ...plan.framework], filters: plan.filters });
   // A series across waves holds closed and published waves; open ones only when asked for, labelled.
@@ -145,6 +151,7 @@ async function computeGaps(
     const national = async (request: GapRequest) => (await queryCells(db, NATIONAL, request)).cells;
     await addPeerColumns(db, plan, rows, cells.map((cell) => ({ cell, ci: intervalOf(cell) })), national, k);
   }
+  if (attainment) await addAttainmentColumns(db, scope, plan, waves.map((w) => w.id), rows, cells, k, england);
   const comparison = compare ? await addComparison(db, scope, plan, rows, cells, waves, status, compare, k, england) : undefined;
   return {
     meta: { ...gapMeta(scope, plan, waves, k, status), ...(series ? { open_waves_left_out: leftOut } : {}), ...(comparison ? { comparison } : {}) },
@@ -154,6 +161,7 @@ async function computeGaps(
       ...(byOrganisation ? PEER_COLUMNS : []),
       ...(comparison ? CHANGE_COLUMNS : []),
       ...(series ? ["provisional"] : []),
+      ...(attainment ? ATTAINMENT_COLUMNS : []),
     ],
     rows,
   };
