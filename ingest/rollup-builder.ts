@@ -103,12 +103,14 @@ export class RollupBuilder {
   private readonly domainSlots: Int32Array;
   private readonly domainLevelSlots: Int32Array;
   private readonly domainLevelsOf: { domain: number; level: number; archetypes: string }[] = [];
-  private readonly badgedByArchetype = new Map<string, Int32Array[]>();
+  private readonly badgedByArchetype = new Map<string, { badged: Int32Array[]; expected: Int32Array }>();
   private badged: Int32Array[] = [];
+  private expected: Int32Array = new Int32Array(0);
   private readonly ratedScratch = new Int32Array(LEVELS);
   private readonly metScratch = new Int32Array(LEVELS);
-  private readonly attainmentCells = new Map<number, number>();
-  private readonly attainmentKeys: number[] = [];
+  /** By person-axis cell: its first attainment cell (one per domain, consecutive), or undefined. */
+  private readonly attainmentBase: number[] = [];
+  private attainmentCellCount = 0;
   private attainment: Int32Array = new Int32Array(ATTAINMENT_FIELDS * 256);
 
   /** More cells than maxCells: the builder stopped, and the rollups must come from SQL. */
@@ -171,15 +173,18 @@ export class RollupBuilder {
     }
     this.person = person;
     this.archetype = archetypeCode;
-    this.badged = this.badgedByArchetype.get(archetypeCode) ?? this.badgedFor(archetypeCode);
+    const badged = this.badgedByArchetype.get(archetypeCode) ?? this.badgedFor(archetypeCode);
+    this.badged = badged.badged;
+    this.expected = badged.expected;
   }
 
   /** Per domain, the capabilities badged for an archetype at each level. */
-  private badgedFor(archetypeCode: string): Int32Array[] {
+  private badgedFor(archetypeCode: string): { badged: Int32Array[]; expected: Int32Array } {
     const badged = this.domains.map(() => new Int32Array(LEVELS));
     for (const c of this.domainLevelsOf) if (c.archetypes.includes(archetypeCode)) badged[c.domain][c.level - 1]++;
-    this.badgedByArchetype.set(archetypeCode, badged);
-    return badged;
+    const entry = { badged, expected: Int32Array.from(badged, expectedLevel) };
+    this.badgedByArchetype.set(archetypeCode, entry);
+    return entry;
   }
 
   /** One rating of the current respondent; it counts only where the capability is badged for their archetype. */
@@ -264,23 +269,22 @@ export class RollupBuilder {
         this.ratedScratch[l] = s < 0 ? 0 : this.r[s];
         this.metScratch[l] = s < 0 ? 0 : this.m[s];
       }
-      const badged = this.badged[d];
-      const attained = attainedLevel(badged, this.ratedScratch, this.metScratch);
-      const key = this.person * nDomains + d;
-      let cell = this.attainmentCells.get(key);
-      if (cell === undefined) {
-        if (!this.reserve(1)) return false;
-        cell = this.attainmentKeys.length;
-        this.attainmentCells.set(key, cell);
-        this.attainmentKeys.push(key);
-        if ((cell + 1) * ATTAINMENT_FIELDS > this.attainment.length) {
-          const grown = new Int32Array(this.attainment.length * 2);
+      const attained = attainedLevel(this.badged[d], this.ratedScratch, this.metScratch);
+      // A person-axis cell's attainment cells, one per domain, are made together on its first
+      // respondent: an array read per respondent and domain, not a Map lookup.
+      let base = this.attainmentBase[this.person];
+      if (base === undefined) {
+        if (!this.reserve(nDomains)) return false;
+        base = this.attainmentBase[this.person] = this.attainmentCellCount;
+        this.attainmentCellCount += nDomains;
+        if (this.attainmentCellCount * ATTAINMENT_FIELDS > this.attainment.length) {
+          const grown = new Int32Array(Math.max(this.attainment.length * 2, this.attainmentCellCount * ATTAINMENT_FIELDS));
           grown.set(this.attainment);
           this.attainment = grown;
         }
       }
-      const o = cell * ATTAINMENT_FIELDS;
-      const expected = expectedLevel(badged);
+      const o = (base + d) * ATTAINMENT_FIELDS;
+      const expected = this.expected[d];
       this.attainment[o + 7] = expected;
       if (attained === INCOMPLETE) {
         this.attainment[o + 5]++;
@@ -297,22 +301,26 @@ export class RollupBuilder {
     this.fold();
     this.person = -1;
     const nDomains = this.domains.length;
-    for (let cell = 0; cell < this.attainmentKeys.length; cell++) {
-      const key = this.attainmentKeys[cell];
-      const [organisationCode, staffGroupCode, archetypeCode, bandCode] = this.personKeys[Math.floor(key / nDomains)];
-      const o = cell * ATTAINMENT_FIELDS;
-      const a = this.attainment;
-      yield {
-        organisationCode,
-        staffGroupCode,
-        archetypeCode,
-        bandCode,
-        domainCode: this.domains[key % nDomains],
-        expectedLevel: a[o + 7],
-        attained: [a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4]],
-        incomplete: a[o + 5],
-        belowExpected: a[o + 6],
-      };
+    const a = this.attainment;
+    for (let person = 0; person < this.personKeys.length; person++) {
+      const base = this.attainmentBase[person];
+      if (base === undefined) continue;
+      const [organisationCode, staffGroupCode, archetypeCode, bandCode] = this.personKeys[person];
+      for (let d = 0; d < nDomains; d++) {
+        const o = (base + d) * ATTAINMENT_FIELDS;
+        if (a[o] + a[o + 1] + a[o + 2] + a[o + 3] + a[o + 4] + a[o + 5] === 0) continue; // nobody assessed in the domain
+        yield {
+          organisationCode,
+          staffGroupCode,
+          archetypeCode,
+          bandCode,
+          domainCode: this.domains[d],
+          expectedLevel: a[o + 7],
+          attained: [a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4]],
+          incomplete: a[o + 5],
+          belowExpected: a[o + 6],
+        };
+      }
     }
   }
 
