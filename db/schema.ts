@@ -337,6 +337,36 @@ export const capabilityRollups = pgTable(
 );
 
 /**
+ * Attained levels (docs/metrics.md, "Attained level"; decision 019): per person-axis cell × domain,
+ * respondents by the highest level whose required capabilities (and all below) they meet, from 0
+ * to 4, those missing a required rating (incomplete), and those placed below the archetype's
+ * expected level in the domain. Computed per respondent during the load, like the rollups, and
+ * additive across the person axis in the same way; rows of different domains must never be summed.
+ */
+export const attainmentRollups = pgTable(
+  "attainment_rollups",
+  {
+    // Derived like rollups: no foreign key, no unique index (decision 012).
+    waveId: integer("wave_id").notNull(),
+    organisationCode: text("organisation_code").notNull(),
+    staffGroupCode: text("staff_group_code").notNull(),
+    archetypeCode: text("archetype_code").notNull(),
+    bandCode: text("band_code"),
+    domainCode: text("domain_code").notNull(),
+    /** The archetype's expected level in the domain: the highest level with a capability badged for it. */
+    expectedLevel: smallint("expected_level").notNull(),
+    attained0: integer("attained_0").notNull(),
+    attained1: integer("attained_1").notNull(),
+    attained2: integer("attained_2").notNull(),
+    attained3: integer("attained_3").notNull(),
+    attained4: integer("attained_4").notNull(),
+    incomplete: integer("incomplete").notNull(),
+    belowExpected: integer("below_expected").notNull(),
+  },
+  (t) => [index("attainment_rollups_wave_organisation").on(t.waveId, t.organisationCode)],
+);
+
+/**
  * Every rollup cell as a row, the capability grain unpacked: what the gaps query and the tests
  * read. Capabilities nobody in the cell was required to rate have no row, as at the other grains.
  */

@@ -8,7 +8,13 @@ import type { Sql } from "../db/client";
 import { InputError, type Problem } from "../db/problems";
 import { deleteRollups, insertRollups } from "./rollups";
 import { capabilityOf, ratingOf, RatingSpill } from "./spill";
-import { CAPABILITY_ROLLUP_SPILL_COLUMNS, RESPONDENT_SPILL_COLUMNS, ROLLUP_SPILL_COLUMNS, type StagedFile } from "./stage";
+import {
+  ATTAINMENT_ROLLUP_SPILL_COLUMNS,
+  CAPABILITY_ROLLUP_SPILL_COLUMNS,
+  RESPONDENT_SPILL_COLUMNS,
+  ROLLUP_SPILL_COLUMNS,
+  type StagedFile,
+} from "./stage";
 import { createWave, findWave, organisationsNotInWave, refreshWave } from "./waves";
 
 /** Serialises loads into one wave across processes (PostgreSQL); PGlite has one writer anyway. */
@@ -118,12 +124,17 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
     respondentRows(staged, idOf, submissionOf, waveId),
   );
   await deleteRollups(tx, waveId, organisations);
-  if (staged.rollupLines && staged.capabilityRollupLines) {
+  if (staged.rollupLines && staged.capabilityRollupLines && staged.attainmentRollupLines) {
     await tx.copyCsv("rollups", ["wave_id", ...ROLLUP_SPILL_COLUMNS], prefixed(staged.rollupLines.lines(), `${waveId},`));
     await tx.copyCsv(
       "capability_rollups",
       ["wave_id", ...CAPABILITY_ROLLUP_SPILL_COLUMNS],
       prefixed(staged.capabilityRollupLines.lines(), `${waveId},`),
+    );
+    await tx.copyCsv(
+      "attainment_rollups",
+      ["wave_id", ...ATTAINMENT_ROLLUP_SPILL_COLUMNS],
+      prefixed(staged.attainmentRollupLines.lines(), `${waveId},`),
     );
   } else {
     await insertRollups(

@@ -3,6 +3,7 @@
 // grain value), not with the number of ratings. It needs each respondent's ratings together (one
 // row in the wide layout; consecutive rows in the long), which the stage checks; otherwise the
 // rollups are built in SQL instead (ingest/rollups.ts, the reference this must equal).
+import { attainedLevel, expectedLevel, INCOMPLETE } from "../db/analytics/attained-level";
 
 /** What the rollups need to know about a capability of the wave's framework. */
 export interface CapabilityFacts {
@@ -43,6 +44,26 @@ export interface CapabilityRollupRow {
   met: Int32Array;
 }
 
+/** One person-axis cell × domain: respondents by attained level (docs/metrics.md, "Attained level"). */
+export interface AttainmentRollupRow {
+  organisationCode: string;
+  staffGroupCode: string;
+  archetypeCode: string;
+  bandCode: string | null;
+  domainCode: string;
+  /** The archetype's expected level in the domain (the same for every respondent of the row). */
+  expectedLevel: number;
+  /** Respondents placed at attained level 0, 1, 2, 3 and 4. */
+  attained: number[];
+  incomplete: number;
+  belowExpected: number;
+}
+
+/** Levels of the framework: 1..4. */
+const LEVELS = 4;
+/** Per attainment cell: respondents at attained levels 0..4, incomplete, below expected, expected level. */
+const ATTAINMENT_FIELDS = 8;
+
 interface Slot {
   grain: string;
   key: string;
@@ -75,6 +96,23 @@ export class RollupBuilder {
   private cellCount = 0;
   private readonly cellIds: number[] = [];
 
+  // Attained level: the domains, each one's slot and its domain × level slots (-1 where the
+  // framework has no capability at that level), and per archetype the capabilities badged for it
+  // per domain and level (built on first use: five archetypes, not one per respondent).
+  private readonly domains: string[] = [];
+  private readonly domainSlots: Int32Array;
+  private readonly domainLevelSlots: Int32Array;
+  private readonly domainLevelsOf: { domain: number; level: number; archetypes: string }[] = [];
+  private readonly badgedByArchetype = new Map<string, { badged: Int32Array[]; expected: Int32Array }>();
+  private badged: Int32Array[] = [];
+  private expected: Int32Array = new Int32Array(0);
+  private readonly ratedScratch = new Int32Array(LEVELS);
+  private readonly metScratch = new Int32Array(LEVELS);
+  /** By person-axis cell: its first attainment cell (one per domain, consecutive), or undefined. */
+  private readonly attainmentBase: number[] = [];
+  private attainmentCellCount = 0;
+  private attainment: Int32Array = new Int32Array(ATTAINMENT_FIELDS * 256);
+
   /** More cells than maxCells: the builder stopped, and the rollups must come from SQL. */
   overflowed = false;
 
@@ -98,6 +136,14 @@ export class RollupBuilder {
       }
       return i;
     };
+    const domainIndex = new Map<string, number>();
+    for (const c of capabilities) {
+      if (!domainIndex.has(c.domainCode)) domainIndex.set(c.domainCode, this.domains.push(c.domainCode) - 1);
+      this.domainLevelsOf.push({ domain: domainIndex.get(c.domainCode)!, level: c.level, archetypes: c.archetypes });
+    }
+    this.domainSlots = Int32Array.from(this.domains, (d) => slot("domain", d));
+    this.domainLevelSlots = new Int32Array(this.domains.length * LEVELS).fill(-1);
+    for (const c of capabilities) this.domainLevelSlots[domainIndex.get(c.domainCode)! * LEVELS + c.level - 1] = slot("domain_level", `${c.domainCode}:${c.level}`);
     for (const c of capabilities) {
       const ids = [
         slot("all", ""),
@@ -127,6 +173,18 @@ export class RollupBuilder {
     }
     this.person = person;
     this.archetype = archetypeCode;
+    const badged = this.badgedByArchetype.get(archetypeCode) ?? this.badgedFor(archetypeCode);
+    this.badged = badged.badged;
+    this.expected = badged.expected;
+  }
+
+  /** Per domain, the capabilities badged for an archetype at each level. */
+  private badgedFor(archetypeCode: string): { badged: Int32Array[]; expected: Int32Array } {
+    const badged = this.domains.map(() => new Int32Array(LEVELS));
+    for (const c of this.domainLevelsOf) if (c.archetypes.includes(archetypeCode)) badged[c.domain][c.level - 1]++;
+    const entry = { badged, expected: Int32Array.from(badged, expectedLevel) };
+    this.badgedByArchetype.set(archetypeCode, entry);
+    return entry;
   }
 
   /** One rating of the current respondent; it counts only where the capability is badged for their archetype. */
@@ -165,6 +223,7 @@ export class RollupBuilder {
 
   private fold(): void {
     if (this.person < 0) return;
+    if (!this.foldAttainment()) return;
     const nSlots = this.slots.length;
     for (const s of this.touched) {
       const r = this.r[s];
@@ -194,6 +253,75 @@ export class RollupBuilder {
       this.m[s] = 0;
     }
     this.touched = [];
+  }
+
+  /**
+   * The current respondent's attained level in each domain where they have a required rating,
+   * from the per-level counts already summed for the domain × level slots (so nothing per rating).
+   * False when the cells overflowed.
+   */
+  private foldAttainment(): boolean {
+    const nDomains = this.domains.length;
+    for (let d = 0; d < nDomains; d++) {
+      if (this.r[this.domainSlots[d]] === 0) continue; // not assessed in the domain: not in its cell
+      for (let l = 0; l < LEVELS; l++) {
+        const s = this.domainLevelSlots[d * LEVELS + l];
+        this.ratedScratch[l] = s < 0 ? 0 : this.r[s];
+        this.metScratch[l] = s < 0 ? 0 : this.m[s];
+      }
+      const attained = attainedLevel(this.badged[d], this.ratedScratch, this.metScratch);
+      // A person-axis cell's attainment cells, one per domain, are made together on its first
+      // respondent: an array read per respondent and domain, not a Map lookup.
+      let base = this.attainmentBase[this.person];
+      if (base === undefined) {
+        if (!this.reserve(nDomains)) return false;
+        base = this.attainmentBase[this.person] = this.attainmentCellCount;
+        this.attainmentCellCount += nDomains;
+        if (this.attainmentCellCount * ATTAINMENT_FIELDS > this.attainment.length) {
+          const grown = new Int32Array(Math.max(this.attainment.length * 2, this.attainmentCellCount * ATTAINMENT_FIELDS));
+          grown.set(this.attainment);
+          this.attainment = grown;
+        }
+      }
+      const o = (base + d) * ATTAINMENT_FIELDS;
+      const expected = this.expected[d];
+      this.attainment[o + 7] = expected;
+      if (attained === INCOMPLETE) {
+        this.attainment[o + 5]++;
+      } else {
+        this.attainment[o + attained]++;
+        if (attained < expected) this.attainment[o + 6]++;
+      }
+    }
+    return true;
+  }
+
+  /** Every person-axis cell × domain's attained levels; call after the last rating. */
+  *attainmentRows(): Generator<AttainmentRollupRow> {
+    this.fold();
+    this.person = -1;
+    const nDomains = this.domains.length;
+    const a = this.attainment;
+    for (let person = 0; person < this.personKeys.length; person++) {
+      const base = this.attainmentBase[person];
+      if (base === undefined) continue;
+      const [organisationCode, staffGroupCode, archetypeCode, bandCode] = this.personKeys[person];
+      for (let d = 0; d < nDomains; d++) {
+        const o = (base + d) * ATTAINMENT_FIELDS;
+        if (a[o] + a[o + 1] + a[o + 2] + a[o + 3] + a[o + 4] + a[o + 5] === 0) continue; // nobody assessed in the domain
+        yield {
+          organisationCode,
+          staffGroupCode,
+          archetypeCode,
+          bandCode,
+          domainCode: this.domains[d],
+          expectedLevel: a[o + 7],
+          attained: [a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4]],
+          incomplete: a[o + 5],
+          belowExpected: a[o + 6],
+        };
+      }
+    }
   }
 
   /** Every rollup row at the node grains; call after the last rating. */

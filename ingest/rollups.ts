@@ -4,6 +4,7 @@
 // least one required rating there, required and met ratings, and per-respondent sums Σr², Σu²,
 // Σru (u = unmet) from which a pooled variance can be computed at any grain. The capability grain
 // is one row per person-axis cell with an array per measure (capability_rollups, decision 014).
+// Attained levels are kept per person-axis cell × domain (attainment_rollups, decision 019).
 import type { Sql } from "../db/client";
 
 /** The grains of the rollups table; the capability grain is in capability_rollups. */
@@ -18,6 +19,59 @@ export async function deleteRollups(tx: Sql, waveId: number, organisationCodes: 
     ROLLUP_GRAINS,
   ]);
   await tx.query("delete from capability_rollups where wave_id = $1 and organisation_code = any($2::text[])", [waveId, organisationCodes]);
+  await tx.query("delete from attainment_rollups where wave_id = $1 and organisation_code = any($2::text[])", [waveId, organisationCodes]);
+}
+
+/** The columns of attainment_rollups, in the order attainmentRollupSql selects them. */
+export const ATTAINMENT_ROLLUP_COLUMNS =
+  "wave_id, organisation_code, staff_group_code, archetype_code, band_code, domain_code, expected_level, " +
+  "attained_0, attained_1, attained_2, attained_3, attained_4, incomplete, below_expected";
+
+/**
+ * Attained levels (docs/metrics.md) from `source`, as for insertRollups but with a wave_id column
+ * given by the expression `wave` (a parameter at load; each respondent's own wave in migration
+ * 0008's backfill, which holds this statement's text for every wave at once). The SQL twin of
+ * RollupBuilder's attained levels: a respondent is in a domain's row when they have a required
+ * rating there; every level with a capability badged for their archetype is checked, so a
+ * required capability they did not rate makes them incomplete.
+ */
+export function attainmentRollupSql(source: string, wave: string): string {
+  const person = "organisation_code, staff_group_code, archetype_code, band_code";
+  return `with required as materialized (
+       select ${wave} as wave_id, c.framework_id, s.organisation_code, s.staff_group_code, s.archetype_code, s.band_code,
+              s.pseudonym, c.domain_code, c.level, (s.rating >= f.met_threshold)::int as met
+       from ${source} s
+       join capabilities c on c.id = s.capability_id
+       join frameworks f on f.id = c.framework_id
+       where strpos(c.archetypes, s.archetype_code) > 0
+     ), rated as materialized (
+       select wave_id, framework_id, ${person}, pseudonym, domain_code, level, count(*) as r, sum(met) as m
+       from required group by wave_id, framework_id, ${person}, pseudonym, domain_code, level
+     ), badged as (
+       -- Capabilities badged for each archetype per domain and level.
+       select c.framework_id, a.code as archetype_code, c.domain_code, c.level, count(*) as n
+       from capabilities c join archetypes a on strpos(c.archetypes, a.code) > 0
+       group by c.framework_id, a.code, c.domain_code, c.level
+     ), levels as (
+       -- Each badged level of every domain a respondent was assessed in, with what they rated and
+       -- met there, and how many badged levels up to it they fall short at.
+       select p.wave_id, p.organisation_code, p.staff_group_code, p.archetype_code, p.band_code, p.pseudonym, p.domain_code,
+              b.level, b.n, coalesce(x.r, 0) as r,
+              count(*) filter (where coalesce(x.m, 0) < b.n)
+                over (partition by p.wave_id, p.pseudonym, p.domain_code order by b.level) as shortfalls
+       from (select distinct wave_id, framework_id, ${person}, pseudonym, domain_code from rated) p
+       join badged b on b.framework_id = p.framework_id and b.archetype_code = p.archetype_code and b.domain_code = p.domain_code
+       left join rated x on x.wave_id = p.wave_id and x.pseudonym = p.pseudonym and x.domain_code = p.domain_code and x.level = b.level
+     ), placed as (
+       select wave_id, ${person}, pseudonym, domain_code, max(level) as expected_level, bool_or(r < n) as incomplete,
+              coalesce(max(level) filter (where shortfalls = 0), 0) as attained
+       from levels group by wave_id, ${person}, pseudonym, domain_code
+     )
+     select wave_id, ${person}, domain_code, expected_level,
+            ${[0, 1, 2, 3, 4].map((l) => `(count(*) filter (where not incomplete and attained = ${l}))::int`).join(", ")},
+            (count(*) filter (where incomplete))::int,
+            (count(*) filter (where not incomplete and attained < expected_level))::int
+     from placed group by wave_id, ${person}, domain_code, expected_level`;
 }
 
 /**
@@ -65,6 +119,7 @@ export async function insertRollups(tx: Sql, waveId: number, source: string): Pr
      union all ${finish("node_type", "node_code", "per_node", ["node_type", "node_code"])}`,
     [waveId],
   );
+  await tx.query(`insert into attainment_rollups (${ATTAINMENT_ROLLUP_COLUMNS}) ${attainmentRollupSql(source, "$1::int")}`, [waveId]);
   // The capability grain: per cell, one array element per capability of the framework in
   // sort_order, 0 where nobody in the cell was required to rate it.
   await tx.query(

@@ -35,6 +35,8 @@ export interface StagedFile {
   rollupLines: Spill | null;
   /** Its capability rollups likewise (CAPABILITY_ROLLUP_SPILL_COLUMNS), null with rollupLines. */
   capabilityRollupLines: Spill | null;
+  /** Its attained levels likewise (ATTAINMENT_ROLLUP_SPILL_COLUMNS), null with rollupLines. */
+  attainmentRollupLines: Spill | null;
   /** Assessment dates of the file's respondents, for the wave's window and reference date. */
   dates: WaveDates;
   respondents: number;
@@ -68,13 +70,18 @@ export interface StageOptions {
 export const RESPONDENT_SPILL_COLUMNS = ["organisation_code", "pseudonym", "staff_group_code", "archetype_code", "band_code", "assessed_month"];
 export const ROLLUP_SPILL_COLUMNS = ["organisation_code", "staff_group_code", "archetype_code", "band_code", "grain", "grain_key", "respondents", "required", "met", "sum_r2", "sum_u2", "sum_ru"];
 export const CAPABILITY_ROLLUP_SPILL_COLUMNS = ["organisation_code", "staff_group_code", "archetype_code", "band_code", "required", "met"];
+export const ATTAINMENT_ROLLUP_SPILL_COLUMNS = [
+  "organisation_code", "staff_group_code", "archetype_code", "band_code", "domain_code", "expected_level",
+  "attained_0", "attained_1", "attained_2", "attained_3", "attained_4", "incomplete", "below_expected",
+];
 
 /** A StagedFile as it crosses to the loader thread (structured clone: scratch files by descriptor). */
-export type StagedTransfer = Omit<StagedFile, "ratings" | "respondentLines" | "rollupLines" | "capabilityRollupLines"> & {
+export type StagedTransfer = Omit<StagedFile, "ratings" | "respondentLines" | "rollupLines" | "capabilityRollupLines" | "attainmentRollupLines"> & {
   ratings: SpillHandle & { count: number };
   respondentLines: SpillHandle;
   rollupLines: SpillHandle | null;
   capabilityRollupLines: SpillHandle | null;
+  attainmentRollupLines: SpillHandle | null;
 };
 
 export function transferStage(staged: StagedFile): StagedTransfer {
@@ -84,6 +91,7 @@ export function transferStage(staged: StagedFile): StagedTransfer {
     respondentLines: staged.respondentLines.handle(),
     rollupLines: staged.rollupLines?.handle() ?? null,
     capabilityRollupLines: staged.capabilityRollupLines?.handle() ?? null,
+    attainmentRollupLines: staged.attainmentRollupLines?.handle() ?? null,
   };
 }
 
@@ -95,6 +103,7 @@ export function receiveStage(t: StagedTransfer): StagedFile {
     respondentLines: new Spill(t.respondentLines),
     rollupLines: t.rollupLines && new Spill(t.rollupLines),
     capabilityRollupLines: t.capabilityRollupLines && new Spill(t.capabilityRollupLines),
+    attainmentRollupLines: t.attainmentRollupLines && new Spill(t.attainmentRollupLines),
   };
 }
 
@@ -104,6 +113,7 @@ export function dropStage(staged: StagedFile): void {
   staged.respondentLines.close();
   staged.rollupLines?.close();
   staged.capabilityRollupLines?.close();
+  staged.attainmentRollupLines?.close();
 }
 
 /** A row's problems while it has none: shared, so a row without problems allocates nothing. */
@@ -126,7 +136,7 @@ export async function stageFile(
   const name = path.basename(file);
   const { profile } = options;
   const staged: StagedFile = {
-    file, ratings: new RatingSpill(), respondentLines: new Spill("respondents"), rollupLines: null, capabilityRollupLines: null,
+    file, ratings: new RatingSpill(), respondentLines: new Spill("respondents"), rollupLines: null, capabilityRollupLines: null, attainmentRollupLines: null,
     dates: { months: new Map(), first: null, last: null }, respondents: 0,
     rows: 0, ratingCount: 0, problems: [], problemCount: 0, organisations: new Map(), layout: null, format: "",
   };
@@ -182,7 +192,8 @@ export async function stageFile(
       if (rows.rollups) {
         staged.rollupLines = new Spill("rollups");
         staged.capabilityRollupLines = new Spill("capability-rollups");
-        writeRollupLines(rows.rollups, staged.rollupLines, staged.capabilityRollupLines);
+        staged.attainmentRollupLines = new Spill("attainment-rollups");
+        writeRollupLines(rows.rollups, staged.rollupLines, staged.capabilityRollupLines, staged.attainmentRollupLines);
       }
     }
   } catch (error) {
@@ -210,7 +221,7 @@ export async function stageFile(
 }
 
 /** Rollup rows as CSV lines, a block of lines per write. */
-function writeRollupLines(builder: RollupBuilder, nodes: Spill, capabilities: Spill): void {
+function writeRollupLines(builder: RollupBuilder, nodes: Spill, capabilities: Spill, attainment: Spill): void {
   let text = "";
   const flush = (spill: Spill, force = false) => {
     if (force || text.length >= 1 << 16) {
@@ -229,6 +240,11 @@ function writeRollupLines(builder: RollupBuilder, nodes: Spill, capabilities: Sp
     flush(capabilities);
   }
   flush(capabilities, true);
+  for (const r of builder.attainmentRows()) {
+    text += `${r.organisationCode},${r.staffGroupCode},${r.archetypeCode},${r.bandCode ?? ""},${csvText(r.domainCode)},${r.expectedLevel},${r.attained.join(",")},${r.incomplete},${r.belowExpected}\n`;
+    flush(attainment);
+  }
+  flush(attainment, true);
 }
 
 /** A CSV field for COPY: quoted, so an empty grain key stays an empty string rather than null. */

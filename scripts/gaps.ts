@@ -1,4 +1,4 @@
-// npm run gaps -- --by region,domain [--wave W] [--organisation RXX …] [--compare-to W0 [--unmatched]] [--weighted] [--format csv|json|arrow]
+// npm run gaps -- --by region,domain [--wave W] [--organisation RXX …] [--compare-to W0 [--unmatched]] [--weighted] [--attainment] [--format csv|json|arrow]
 import { queryGaps } from "../db/analytics/gaps";
 import { encode, type Format, FORMATS } from "../db/analytics/formats";
 import { NATIONAL } from "../db/analytics/scope";
@@ -7,7 +7,7 @@ import { args, run, UsageError, withDatabase } from "./cli";
 
 const FILTERS = ["wave", "region", "icb", "organisation", "staff-group", "archetype", "band", "domain", "sub-domain", "capability", "level"] as const;
 const USAGE = `Usage: npm run gaps -- --by <dims> [--${FILTERS.join(" <v>] [--")} <v>]
-         [--compare-to <earlier wave> [--unmatched]] [--provisional] [--weighted] [--format csv|json|arrow]
+         [--compare-to <earlier wave> [--unmatched]] [--provisional] [--weighted] [--attainment] [--format csv|json|arrow]
 
 --by: comma-separated person dimensions (wave, region, icb, organisation, staff_group, archetype, band)
       and at most one framework grouping (domain, sub_domain, capability, level, or domain,level).
@@ -16,12 +16,13 @@ Without --wave (and without wave in --by) the latest wave is shown. Cells with f
 (--unmatched: each wave over all its organisations). Grouped by wave, a series holds closed and
 published waves; --provisional adds the open ones, labelled. --weighted adds headcount, response
 rate (flagged below LOW_RESPONSE_THRESHOLD, default 0.2) and the gap rate weighted to the imported
-headcount, with its interval and effective sample size. See docs/metrics.md.`;
+headcount, with its interval and effective sample size. --attainment adds attained levels (tables
+by domain only). See docs/metrics.md.`;
 
 await run(async () => {
   const options = Object.fromEntries(FILTERS.map((f) => [f, { type: "string" as const }]));
   const { values } = args(
-    { ...options, by: { type: "string" }, format: { type: "string" }, wait: { type: "string" }, "compare-to": { type: "string" }, unmatched: { type: "boolean" }, provisional: { type: "boolean" }, weighted: { type: "boolean" } },
+    { ...options, by: { type: "string" }, format: { type: "string" }, wait: { type: "string" }, "compare-to": { type: "string" }, unmatched: { type: "boolean" }, provisional: { type: "boolean" }, weighted: { type: "boolean" }, attainment: { type: "boolean" } },
     USAGE,
   );
   if (values.help) return void console.log(USAGE);
@@ -34,7 +35,7 @@ await run(async () => {
     if (v !== undefined) filters[f.replace("-", "_") as keyof Filters] = v;
   }
   if (values.unmatched && !values["compare-to"]) throw new UsageError("--unmatched applies to a comparison: give --compare-to as well.");
-  const request = { by, filters, compareTo: values["compare-to"], unmatched: values.unmatched, provisional: values.provisional, weighted: values.weighted };
+  const request = { by, filters, compareTo: values["compare-to"], unmatched: values.unmatched, provisional: values.provisional, weighted: values.weighted, attainment: values.attainment };
   const table = await withDatabase(values.wait, ({ db }) => queryGaps(db, NATIONAL, request));
   const out = encode(table, format);
   process.stdout.write(typeof out === "string" ? out : Buffer.from(out));

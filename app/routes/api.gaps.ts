@@ -1,7 +1,8 @@
-// GET /api/gaps?by=region,domain&wave=W&organisation=RXX[&compare_to=W0[&unmatched=true]][&provisional=true][&weighted=true][&format=csv|json|arrow]
+// GET /api/gaps?by=region,domain&wave=W&organisation=RXX[&compare_to=W0[&unmatched=true]][&provisional=true][&weighted=true][&attainment=true][&format=csv|json|arrow]
 // The gaps table as CSV, JSON ({ meta, rows }) or Arrow IPC, chosen by format= or the Accept header;
 // with compare_to, the change since that earlier wave (docs/metrics.md, "Trends"); with weighted,
-// coverage and the post-stratified weighted gap rate ("Coverage and weighting").
+// coverage and the post-stratified weighted gap rate ("Coverage and weighting"); with attainment,
+// attained levels per domain cell ("Attained level").
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { QueryError } from "~db/analytics/dimensions";
 import { queryGaps } from "~db/analytics/gaps";
@@ -15,11 +16,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const format = chooseFormat(url, request.headers.get("Accept"));
   if (!format) return problem(400, `format=${url.searchParams.get("format")} is not supported: use csv, json or arrow.`);
-  const filters = readFilters(url, FILTERS, ["by", "format", "compare_to", "unmatched", "provisional", "weighted"]);
+  const filters = readFilters(url, FILTERS, ["by", "format", "compare_to", "unmatched", "provisional", "weighted", "attainment"]);
   if (filters instanceof Response) return filters;
   const by = (url.searchParams.get("by") ?? "").split(",").map((d) => d.trim()).filter(Boolean);
   const flags: Record<string, boolean> = {};
-  for (const name of ["unmatched", "provisional", "weighted"]) {
+  for (const name of ["unmatched", "provisional", "weighted", "attainment"]) {
     const value = url.searchParams.get(name);
     if (value !== null && value !== "true" && value !== "false") return problem(400, `${name}=${value}: use true or false.`);
     flags[name] = value === "true";

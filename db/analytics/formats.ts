@@ -34,10 +34,13 @@ export function toJson(table: GapTable): string {
 const INTEGER_COLUMNS = new Set([
   "respondents", "required", "met", "level", "headcount", "headcount_covered", "effective_sample_size",
   "rank", "staff_below", "staff_below_low", "staff_below_high", "organisations", "organisations_borrowed",
+  "placed", "incomplete", "attained_0", "attained_1", "attained_2", "attained_3", "attained_4", "expected_level", "below_expected",
 ]);
 const FLOAT_COLUMNS = new Set([
   "gap_rate", "ci_low", "ci_high", "peer_rate", "region_peer_rate", "limit95_low", "limit95_high", "limit998_low", "limit998_high",
   "compare_gap_rate", "change", "change_ci_low", "change_ci_high", "response_rate", "weighted_gap_rate", "weighted_ci_low", "weighted_ci_high",
+  "attained_0_share", "attained_1_share", "attained_2_share", "attained_3_share", "attained_4_share",
+  "below_expected_share", "below_expected_ci_low", "below_expected_ci_high",
 ]);
 const BOOLEAN_COLUMNS = new Set(["suppressed", "provisional", "low_response", "borrowed"]);
 

@@ -68,7 +68,7 @@ function frameworkFilter(dim: Dimension, rg: RollupGrain, p: string): string {
   return `ro.grain_key = ${p}`; // the filter names the grain value itself
 }
 
-function normalise(dim: Dimension, value: string): string {
+export function normalise(dim: Dimension, value: string): string {
   if (dim === "band") return value.toLowerCase().replace(/^(afc\s*)?band\s*/, "");
   if (dim === "organisation" || dim === "region" || dim === "icb" || dim === "archetype") return value.toUpperCase();
   return value;

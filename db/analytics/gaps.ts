@@ -4,6 +4,7 @@
 import type { Sql } from "../client";
 import { type Dimension, type FrameworkDimension, type GapPlan, GEOGRAPHY, type Geography, planGaps, publishedPlan, QueryError, type Filters } from "./dimensions";
 import { gapSql } from "./gap-sql";
+import { addAttainmentColumns, ATTAINMENT_COLUMNS, checkAttainmentPlan } from "./attainment";
 import { gapInterval, gapRate } from "./metrics";
 import { FUNNEL_COLUMNS, funnelRows } from "./funnel";
 import { ALL, cellKey, frameworkKey, geographyKey } from "./cube";
@@ -68,6 +69,8 @@ export interface GapRequest {
   provisional?: boolean;
   /** Add headcount, response rate and the post-stratified weighted gap rate (COVERAGE_COLUMNS). */
   weighted?: boolean;
+  /** Attained levels (docs/metrics.md, "Attained level"): adds ATTAINMENT_COLUMNS; domain grain only. */
+  attainment?: boolean;
 }
 
 /** Reads the exact cells of a request (queryCells) for one scope: how peers and funnels get their comparators. */
@@ -94,7 +97,8 @@ export async function queryGaps(db: Sql, scope: Scope, request: GapRequest, k = 
   const plan = publishedPlan(request.by, request.filters);
   const status = await dataStatus(db);
   const compare = request.compareTo ? { compareTo: request.compareTo, matched: !request.unmatched } : null;
-  const options = { provisional: Boolean(request.provisional), weighted: Boolean(request.weighted) };
+  const options = { provisional: Boolean(request.provisional), weighted: Boolean(request.weighted), attainment: Boolean(request.attainment) };
+  if (options.attainment) checkAttainmentPlan(plan);
   const key = JSON.stringify([handleId(db), describeScope(scope), plan, compare, options, k, status.version]);
   const hit = cache.get(key);
   if (hit) return { ...hit, meta: { ...hit.meta, generated_at: new Date().toISOString() } };
@@ -132,7 +136,7 @@ async function computeGaps(
   k: number,
   status: DataStatus,
   compare: { compareTo: string; matched: boolean } | null,
-  { provisional, weighted }: { provisional: boolean; weighted: boolean },
+  { provisional, weighted, attainment }: { provisional: boolean; weighted: boolean; attainment: boolean },
 ): Promise<GapTable> {
   const queried = await queryCells(db, scope, { by: [...plan.person, ...plan.framework], filters: plan.filters });
   // A series across waves holds closed and published waves; open ones only when asked for, labelled.
@@ -152,6 +156,7 @@ async function computeGaps(
   if (byOrganisation) {
     await addPeerColumns(db, plan, rows, cells.map((cell) => ({ cell, ci: intervalOf(cell) })), national, k);
   }
+  if (attainment) await addAttainmentColumns(db, scope, plan, waves.map((w) => w.id), rows, cells, k, england);
   const comparison = compare ? await addComparison(db, scope, plan, rows, cells, waves, status, compare, k, england) : undefined;
   const coverage = weighted ? await addCoverageColumns(db, scope, plan, rows, cells, waves, national, england) : undefined;
   return {
@@ -168,6 +173,7 @@ async function computeGaps(
       ...(comparison ? CHANGE_COLUMNS : []),
       ...(series ? ["provisional"] : []),
       ...(coverage ? COVERAGE_COLUMNS : []),
+      ...(attainment ? ATTAINMENT_COLUMNS : []),
     ],
     rows,
   };

@@ -54,6 +54,22 @@ describe("command-line entry points", () => {
     expect(table.schema.metadata.get("synthetic")).toBe("true");
   });
 
+  it("gaps --attainment adds attained levels to a table by domain, typed in Arrow, and is refused at other grains", () => {
+    const table = tableFromIPC(runScriptBytes("gaps", ["--by", "archetype,domain", "--attainment", "--format", "arrow"], env));
+    expect(table.schema.fields.slice(-3).map((f) => [f.name, String(f.type)])).toEqual([
+      ["below_expected_share", "Float64"],
+      ["below_expected_ci_low", "Float64"],
+      ["below_expected_ci_high", "Float64"],
+    ]);
+    expect(String(table.schema.fields.find((f) => f.name === "placed")!.type)).toBe("Int32");
+    const published = table.toArray().filter((r) => !r.suppressed);
+    expect(published.length).toBeGreaterThan(0);
+    expect(published.every((r) => r.placed >= 10 && r.expected_level >= 1)).toBe(true);
+    const refused = runScript("gaps", ["--by", "level", "--attainment"], env);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("Attained levels are per domain");
+  });
+
   it("gaps refuses a request it cannot answer with exit code 2", () => {
     const run = runScript("gaps", ["--by", "domain,capability"], env);
     expect(run.status).toBe(2);

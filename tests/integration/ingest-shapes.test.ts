@@ -45,6 +45,15 @@ async function figures(db: Sql, org: string) {
      order by staff_group_code, archetype_code, band_code, grain, grain_key`,
     [LATEST, org],
   );
+  // Attained levels likewise (built on the way, or in SQL when the rows are scattered).
+  const attainment = await db.query(
+    `select staff_group_code, archetype_code, band_code, domain_code, expected_level, attained_0, attained_1, attained_2,
+            attained_3, attained_4, incomplete, below_expected
+     from attainment_rollups a join waves w on w.id = a.wave_id
+     where w.label = $1 and organisation_code = $2
+     order by staff_group_code, archetype_code, band_code, domain_code`,
+    [LATEST, org],
+  );
   const [counts] = await db.query<{ respondents: number; ratings: number }>(
     `select count(distinct r.id)::int as respondents, count(*)::int as ratings
      from respondents r join submissions s on s.id = r.submission_id and s.status = 'current'
@@ -52,7 +61,7 @@ async function figures(db: Sql, org: string) {
      where w.label = $1 and r.organisation_code = $2`,
     [LATEST, org],
   );
-  return { rollups, counts };
+  return { rollups, attainment, counts };
 }
 
 describe.each(TARGETS)("export shapes on %s", (target) => {

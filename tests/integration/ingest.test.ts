@@ -141,6 +141,7 @@ describe.each(TARGETS)("ingest on %s", (target) => {
     const left = await t.db.query(
       `select 1 from rollups ro join waves w on w.id = ro.wave_id where w.label = $1 and organisation_code = 'RM1'
        union all select 1 from capability_rollups cr join waves w on w.id = cr.wave_id where w.label = $1 and organisation_code = 'RM1'
+       union all select 1 from attainment_rollups a join waves w on w.id = a.wave_id where w.label = $1 and organisation_code = 'RM1'
        union all select 1 from respondents r join waves w on w.id = r.wave_id where w.label = $1 and organisation_code = 'RM1'`,
       [LATEST],
     );

@@ -75,8 +75,77 @@ export async function snapshot(db: Sql): Promise<{ respondents: number; ratings:
                band_code, grain, grain_key, respondents, required, met, sum_r2, sum_u2, sum_ru), ',' order by
                wave_id, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key), ''))
              from rollup_cells) as rollup_checksum,
+            (select md5(coalesce(string_agg(concat_ws('|', wave_id, organisation_code, staff_group_code, archetype_code, band_code,
+               domain_code, expected_level, attained_0, attained_1, attained_2, attained_3, attained_4, incomplete, below_expected), ','
+               order by wave_id, organisation_code, staff_group_code, archetype_code, band_code, domain_code), ''))
+             from attainment_rollups) as attainment_checksum,
             (select md5(coalesce(string_agg(concat_ws('|', respondent_id, capability_id, rating), ','
                order by respondent_id, capability_id), '')) from ratings) as rating_checksum`,
   );
   return counts as { respondents: number; ratings: number } & Record<string, number | string>;
+}
+
+export interface DirectAttainment {
+  key: string;
+  /** Respondents with at least one required rating in the cell's domain: placed + incomplete. */
+  respondents: number;
+  attained: number[];
+  incomplete: number;
+  belowExpected: number;
+  expectedLevels: Set<number>;
+}
+
+/**
+ * Attained levels per cell computed from respondents × ratings, capability by capability, as
+ * docs/metrics.md words it (independently of the per-level counts the load uses): for each
+ * respondent and domain where they have a required rating, the capabilities of the domain badged
+ * for their archetype are required; a respondent missing a rating of one is incomplete; otherwise
+ * the attained level is the highest L, 0 or a level with a required capability, such that every
+ * required capability at levels ≤ L is rated at or above the threshold. `key` is an SQL expression
+ * over r, w and m (as directCells), to which the domain is added.
+ */
+export async function directAttainment(db: Sql, key: string, waveLabel: string | null): Promise<Map<string, DirectAttainment>> {
+  const ratings = await db.query<{ key: string; id: number; archetype: string; framework: number; capability: number; rating: number; threshold: number }>(
+    `select ${key} as key, r.id, r.archetype_code as archetype, w.framework_id as framework, rt.capability_id as capability,
+            rt.rating, f.met_threshold as threshold
+     from respondents r
+     join waves w on w.id = r.wave_id
+     join frameworks f on f.id = w.framework_id
+     join ratings rt on rt.respondent_id = r.id
+     join organisation_memberships m on m.organisation_code = r.organisation_code
+       and w.reference_date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)
+     where $1::text is null or w.label = $1`,
+    [waveLabel],
+  );
+  const capabilities = await db.query<{ id: number; framework: number; domain: string; level: number; archetypes: string }>(
+    "select id, framework_id as framework, domain_code as domain, level, archetypes from capabilities",
+  );
+  const capability = new Map(capabilities.map((c) => [c.id, c]));
+  const people = new Map<number, { key: string; archetype: string; framework: number; threshold: number; rated: Map<number, number> }>();
+  for (const r of ratings) {
+    const p = people.get(r.id) ?? people.set(r.id, { ...r, rated: new Map() }).get(r.id)!;
+    p.rated.set(r.capability, r.rating);
+  }
+  const cells = new Map<string, DirectAttainment>();
+  for (const p of people.values()) {
+    const badged = capabilities.filter((c) => c.framework === p.framework && c.archetypes.includes(p.archetype));
+    const domains = new Set([...p.rated.keys()].map((id) => capability.get(id)!).filter((c) => c.archetypes.includes(p.archetype)).map((c) => c.domain));
+    for (const domain of domains) {
+      const required = badged.filter((c) => c.domain === domain);
+      const expected = Math.max(...required.map((c) => c.level));
+      const cellKey = `${p.key}/${domain}`;
+      const cell = cells.get(cellKey) ?? cells.set(cellKey, { key: cellKey, respondents: 0, attained: [0, 0, 0, 0, 0], incomplete: 0, belowExpected: 0, expectedLevels: new Set() }).get(cellKey)!;
+      cell.respondents++;
+      cell.expectedLevels.add(expected);
+      if (required.some((c) => !p.rated.has(c.id))) {
+        cell.incomplete++;
+        continue;
+      }
+      const candidates = [0, ...new Set(required.map((c) => c.level))];
+      const attained = Math.max(...candidates.filter((l) => required.every((c) => c.level > l || p.rated.get(c.id)! >= p.threshold)));
+      cell.attained[attained]++;
+      if (attained < expected) cell.belowExpected++;
+    }
+  }
+  return cells;
 }

@@ -1,5 +1,6 @@
 // Every output path (pages, API, exports, CLI) publishes through queryGaps, which applies
-// suppression and rounding. The exact sums (queryCells, gap-sql) stay inside the query layer.
+// suppression and rounding. The exact sums (queryCells, gap-sql, attainmentCells) stay inside
+// the query layer.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -24,5 +25,6 @@ describe("output paths", () => {
     const text = readFileSync(file, "utf8");
     expect(text).not.toMatch(/\bqueryCells\b/);
     expect(text).not.toMatch(/analytics\/gap-sql/);
+    expect(text).not.toMatch(/\battainmentCells\b/);
   });
 });
