@@ -1,9 +1,9 @@
-// GET /api/priorities?wave=W[&region=Y56|&icb=QWE|&organisation=RXX][&format=csv|json|arrow]
+// GET /api/priorities?wave=W[&grain=capability|domain][&region=Y56|&icb=QWE|&organisation=RXX][&format=csv|json|arrow]
 // The commissioning-priority list: staff estimated below each capability, by staff group, ranked by
 // the lower end of the interval (docs/metrics.md, "Commissioning priorities").
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { QueryError } from "~db/analytics/dimensions";
-import { PRIORITY_FILTERS, queryPriorities } from "~db/analytics/priorities";
+import { PRIORITY_FILTERS, type PriorityGrain, queryPriorities } from "~db/analytics/priorities";
 import { NATIONAL } from "~db/analytics/scope";
 import { getDatabase } from "~/lib/db.server";
 import { chooseFormat, problem, readFilters, tableResponse } from "~/lib/table-response.server";
@@ -12,10 +12,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const format = chooseFormat(url, request.headers.get("Accept"));
   if (!format) return problem(400, `format=${url.searchParams.get("format")} is not supported: use csv, json or arrow.`);
-  const filters = readFilters(url, PRIORITY_FILTERS, ["format"]);
+  const filters = readFilters(url, PRIORITY_FILTERS, ["format", "grain"]);
   if (filters instanceof Response) return filters;
+  const grain = (url.searchParams.get("grain") ?? "capability") as PriorityGrain;
   try {
-    return tableResponse(await queryPriorities(getDatabase(), NATIONAL, filters), format, "priorities.csv");
+    return tableResponse(await queryPriorities(getDatabase(), NATIONAL, filters, undefined, grain), format, "priorities.csv");
   } catch (error) {
     if (error instanceof QueryError) return problem(400, error.message);
     throw error;

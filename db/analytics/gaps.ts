@@ -37,7 +37,7 @@ export interface GapMeta {
   /** Funnel tables only: England's rate, the spread σ₁ and the overdispersion factor (docs/metrics.md, "Funnel plots"). */
   funnel?: { p0: number | null; sigma1: number | null; phi: number; overdispersion_applied: boolean; organisations: number };
   /** Priority lists only: how the list is ranked and when a stratum borrows (priorities.ts). */
-  priorities?: { ranking: string; borrowing: string };
+  priorities?: { grain: string; below: string; ranking: string; borrowing: string };
   /** Weighted tables only: which waves have a headcount, and the low-response threshold. */
   coverage?: Coverage;
   synthetic: boolean;

@@ -1,5 +1,6 @@
 // The commissioning-priority list (docs/metrics.md, "Commissioning priorities"): for each
-// capability × staff group, how many staff in the area are estimated to be below it, ranked by the
+// capability (or domain) × staff group, how many staff in the area are estimated to be below it
+// (below their expected level, for a domain), ranked by the
 // lower 95% bound, so that training goes where the need is surely large, not where a small sample
 // happened to look bad. Every share comes from a published cell: a stratum whose own cell is under k
 // or hidden borrows its ICB's, region's or England's staff-group rate, and says so.
@@ -41,13 +42,62 @@ export function clearPriorityCache(): void {
   caches = new WeakMap();
 }
 
+/** What a priority list ranks: capability statements, or domains (staff below their expected level). */
+export type PriorityGrain = "capability" | "domain";
+
+/** One organisation × staff group × capability (or domain): who is below, and what the cell publishes on. */
+interface ItemCounts {
+  organisation: string;
+  staffGroup: string;
+  item: string;
+  itemName: string;
+  /** Respondents below: not meeting the capability, or below their expected level in the domain. */
+  below: number;
+  /** Respondents whose standing is unknown (incomplete in the domain): left out of the share's denominator. */
+  unknown: number;
+  /** The count the cell is published on (respondents rating the capability; placed in the domain). */
+  published: number;
+}
+
+/** Per organisation × staff group × item, from every organisation's data. */
+async function itemCounts(db: Sql, grain: PriorityGrain, wave: { id: number; label: string }): Promise<ItemCounts[]> {
+  if (grain === "capability") {
+    const { cells } = await queryCells(db, NATIONAL, { by: ["organisation", "staff_group", "capability"], filters: { wave: wave.label } });
+    return cells.map((c) => ({
+      organisation: String(c.organisation),
+      staffGroup: String(c.staff_group),
+      item: String(c.capability),
+      itemName: String(c.capability_name),
+      below: c.required - c.met,
+      unknown: 0,
+      published: c.respondents,
+    }));
+  }
+  return db.query<ItemCounts>(
+    `select a.organisation_code as organisation, a.staff_group_code as "staffGroup", a.domain_code as item, n.title as "itemName",
+            sum(a.below_expected)::int as below, sum(a.incomplete)::int as unknown,
+            sum(a.attained_0 + a.attained_1 + a.attained_2 + a.attained_3 + a.attained_4)::int as published
+     from attainment_rollups a join waves w on w.id = a.wave_id
+     join framework_nodes n on n.framework_id = w.framework_id and n.code = a.domain_code
+     where a.wave_id = $1 group by 1, 2, 3, 4, n.sort_order order by n.sort_order`,
+    [wave.id],
+  );
+}
+
 /** The priority list for `scope`, within an optional region, ICB or organisation, for one wave. */
-export async function queryPriorities(db: Sql, scope: Scope, filters: Filters, k = suppressionThreshold()): Promise<GapTable> {
+export async function queryPriorities(
+  db: Sql,
+  scope: Scope,
+  filters: Filters,
+  k = suppressionThreshold(),
+  grain: PriorityGrain = "capability",
+): Promise<GapTable> {
   const unknown = Object.keys(filters).filter((f) => !(PRIORITY_FILTERS as readonly string[]).includes(f));
   if (unknown.length) throw new QueryError(`A priority list is filtered by ${PRIORITY_FILTERS.join(", ")} only, not ${unknown.join(", ")}.`);
-  const plan = planGaps(["staff_group", "capability"], filters);
+  if (grain !== "capability" && grain !== "domain") throw new QueryError(`grain=${grain}: a priority list is by capability or by domain.`);
+  const plan = planGaps(["staff_group", grain], filters);
   const status = await dataStatus(db);
-  const key = JSON.stringify([describeScope(scope), plan.filters, k, status.version]);
+  const key = JSON.stringify([describeScope(scope), grain, plan.filters, k, status.version]);
   const cache = caches.get(db) ?? caches.set(db, new Map()).get(db)!;
   const hit = cache.get(key);
   if (hit) return { ...hit, meta: { ...hit.meta, generated_at: new Date().toISOString() } };
@@ -58,40 +108,41 @@ export async function queryPriorities(db: Sql, scope: Scope, filters: Filters, k
     throw new QueryError(`Wave ${wave.label} has no headcount: import it first (npm run headcount:import -- <file.csv> --wave ${wave.label}).`);
   }
   // Shares are read from every organisation's cells, whoever is asking (borrowing crosses the scope).
-  const { cells } = await queryCells(db, NATIONAL, { by: ["organisation", "staff_group", "capability"], filters: { wave: wave.label } });
+  const counts = await itemCounts(db, grain, wave);
   const hidden = (await hiddenCells(db, [wave.id], k)).get(wave.id)!;
 
   const placeOf = new Map(strata.map((s) => [s.organisation, { icb: s.icb, region: s.region }]));
-  // Unmet and rating respondents per area × staff group × capability; all respondents per area × staff group.
-  const unmet = new Map<string, number>();
-  const rated = new Map<string, number>();
-  const answered = new Map<string, number>();
-  const names = new Map((await db.query<{ code: string; name: string }>("select code, name from staff_groups")).map((g) => [`s:${g.code}`, g.name]));
-  const capabilities: { code: string; name: string }[] = [];
   const areasOf = (organisation: string) => {
     const place = placeOf.get(organisation);
     return [geographyKey("organisation", organisation), ...(place?.icb ? [geographyKey("icb", place.icb)] : []), ...(place?.region ? [geographyKey("region", place.region)] : []), geographyKey("england")];
   };
-  for (const c of cells) {
-    const code = String(c.capability);
-    if (!names.has(`c:${code}`)) capabilities.push({ code, name: String(c.capability_name) });
-    names.set(`c:${code}`, String(c.capability_name));
-    for (const area of areasOf(String(c.organisation))) {
-      const k3 = `${area}|${c.staff_group}|${code}`;
-      unmet.set(k3, (unmet.get(k3) ?? 0) + c.required - c.met);
-      rated.set(k3, (rated.get(k3) ?? 0) + c.respondents);
+  // Per area × staff group × item: below, unknown and published counts; per area × staff group: everyone who answered.
+  const sums = new Map<string, { below: number; unknown: number; published: number }>();
+  const answered = new Map<string, number>();
+  const items: { code: string; name: string }[] = [];
+  const seen = new Set<string>();
+  for (const c of counts) {
+    if (!seen.has(c.item)) items.push({ code: c.item, name: c.itemName });
+    seen.add(c.item);
+    for (const area of areasOf(c.organisation)) {
+      const k3 = `${area}|${c.staffGroup}|${c.item}`;
+      const sum = sums.get(k3) ?? sums.set(k3, { below: 0, unknown: 0, published: 0 }).get(k3)!;
+      sum.below += c.below;
+      sum.unknown += c.unknown;
+      sum.published += c.published;
     }
   }
   for (const s of strata) for (const area of areasOf(s.organisation)) answered.set(`${area}|${s.staffGroup}`, (answered.get(`${area}|${s.staffGroup}`) ?? 0) + s.respondents);
 
-  const published = (area: string, staffGroup: string, capability: string) =>
-    !isSuppressed(rated.get(`${area}|${staffGroup}|${capability}`) ?? 0, k) &&
-    !hidden.has(cellKey(area, [staffGroup, ALL, ALL], frameworkKey("capability", capability)));
+  const published = (area: string, staffGroup: string, item: string) =>
+    !isSuppressed(sums.get(`${area}|${staffGroup}|${item}`)?.published ?? 0, k) &&
+    !hidden.has(cellKey(area, [staffGroup, ALL, ALL], frameworkKey(grain, item)));
   /** The stratum's own share when its cell is published, else the nearest published area's. */
-  const shareFor = (organisation: string, staffGroup: string, capability: string): Share | null => {
+  const shareFor = (organisation: string, staffGroup: string, item: string): Share | null => {
     for (const [i, area] of areasOf(organisation).entries()) {
-      if (!published(area, staffGroup, capability)) continue;
-      return { source: area, below: unmet.get(`${area}|${staffGroup}|${capability}`) ?? 0, respondents: answered.get(`${area}|${staffGroup}`) ?? 0, borrowed: i > 0 };
+      if (!published(area, staffGroup, item)) continue;
+      const sum = sums.get(`${area}|${staffGroup}|${item}`)!;
+      return { source: area, below: sum.below, respondents: (answered.get(`${area}|${staffGroup}`) ?? 0) - sum.unknown, borrowed: i > 0 };
     }
     return null;
   };
@@ -103,20 +154,23 @@ export async function queryPriorities(db: Sql, scope: Scope, filters: Filters, k
     (plan.filters.organisation === undefined || s.organisation === plan.filters.organisation.toUpperCase());
   const selected = strata.filter((s) => s.headcount > 0 && inArea(s));
   const staffGroups = [...new Set(selected.map((s) => s.staffGroup))].sort();
-  const items = capabilities.flatMap((c) =>
-    staffGroups.map((staffGroup) => {
-      const estimates: StratumEstimate[] = selected
-        .filter((s) => s.staffGroup === staffGroup)
-        .map((s) => ({ headcount: s.headcount, share: shareFor(s.organisation, staffGroup, c.code) }));
-      return { capability: c, staffGroup, estimate: estimateStaffBelow(estimates) };
-    }),
+  const names = new Map((await db.query<{ code: string; name: string }>("select code, name from staff_groups")).map((g) => [g.code, g.name]));
+  const ranked = rankByLowerBound(
+    items.flatMap((item) =>
+      staffGroups.map((staffGroup) => {
+        const estimates: StratumEstimate[] = selected
+          .filter((s) => s.staffGroup === staffGroup)
+          .map((s) => ({ headcount: s.headcount, share: shareFor(s.organisation, staffGroup, item.code) }));
+        return { item, staffGroup, estimate: estimateStaffBelow(estimates) };
+      }),
+    ),
   );
-  const rows: GapRow[] = rankByLowerBound(items).map(({ capability, staffGroup, estimate, rank }) => ({
+  const rows: GapRow[] = ranked.map(({ item, staffGroup, estimate, rank }) => ({
     rank,
-    capability: capability.code,
-    capability_name: capability.name,
+    [grain]: item.code,
+    [`${grain}_name`]: item.name,
     staff_group: staffGroup,
-    staff_group_name: names.get(`s:${staffGroup}`) ?? staffGroup,
+    staff_group_name: names.get(staffGroup) ?? staffGroup,
     headcount: estimate ? publishedCount(estimate.headcount) : null,
     staff_below: estimate ? publishedCount(estimate.staffBelow) : null,
     staff_below_low: estimate ? publishedCount(estimate.low) : null,
@@ -130,12 +184,14 @@ export async function queryPriorities(db: Sql, scope: Scope, filters: Filters, k
     meta: {
       ...gapMeta(scope, plan, [wave], k, status),
       priorities: {
+        grain,
+        below: grain === "capability" ? "not meeting the capability" : "below their expected level in the domain (attained level)",
         ranking: "by the lower end of the 95% interval of staff below, then the estimate",
         borrowing:
           "a stratum (organisation × staff group) whose own cell is under k or hidden takes its ICB's, then region's, then England's staff-group rate (borrowed)",
       },
     },
-    columns: [...PRIORITY_COLUMNS],
+    columns: PRIORITY_COLUMNS.map((c) => c.replace("capability", grain)),
     rows,
   };
   if (cache.size > 100) cache.clear();

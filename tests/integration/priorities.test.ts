@@ -20,8 +20,11 @@ describe.each(TARGETS)("commissioning priorities on %s", (target) => {
   });
   afterAll(() => t.close());
 
-  /** staff below per (capability, staff group) in `region`, straight from the ratings. */
-  async function direct(region: string) {
+  /**
+   * Staff below per (item, staff group) in `region`, from per organisation × staff group × item
+   * counts: below, unknown (left out of the denominator) and the count the cell is published on.
+   */
+  async function direct(region: string, grain: "capability" | "domain") {
     const [{ id: waveId }] = await t.db.query<{ id: number }>("select id from waves where label = $1", [LATEST]);
     const place = new Map(
       (await t.db.query<{ o: string; icb: string; region: string }>(
@@ -30,13 +33,24 @@ describe.each(TARGETS)("commissioning priorities on %s", (target) => {
         [waveId],
       )).map((p) => [p.o, p]),
     );
-    // Per respondent and capability required of them (badged for their archetype) and rated: met or not.
-    const ratings = await t.db.query<{ o: string; s: string; c: string; unmet: boolean }>(
-      `select r.organisation_code as o, r.staff_group_code as s, c.code as c, rt.rating < f.met_threshold as unmet
-       from respondents r join ratings rt on rt.respondent_id = r.id join capabilities c on c.id = rt.capability_id
-       join frameworks f on f.id = c.framework_id where r.wave_id = $1 and strpos(c.archetypes, r.archetype_code) > 0`,
-      [waveId],
-    );
+    // Capabilities: straight from the ratings (required = badged for the respondent's archetype).
+    // Domains: the attained levels stored at load (checked against the ratings in attainment.test.ts).
+    const counts =
+      grain === "capability"
+        ? await t.db.query<{ o: string; s: string; item: string; below: number; unknown: number; published: number }>(
+            `select r.organisation_code as o, r.staff_group_code as s, c.code as item,
+                    (count(*) filter (where rt.rating < f.met_threshold))::int as below, 0 as unknown, count(*)::int as published
+             from respondents r join ratings rt on rt.respondent_id = r.id join capabilities c on c.id = rt.capability_id
+             join frameworks f on f.id = c.framework_id where r.wave_id = $1 and strpos(c.archetypes, r.archetype_code) > 0
+             group by 1, 2, 3`,
+            [waveId],
+          )
+        : await t.db.query<{ o: string; s: string; item: string; below: number; unknown: number; published: number }>(
+            `select organisation_code as o, staff_group_code as s, domain_code as item, sum(below_expected)::int as below,
+                    sum(incomplete)::int as unknown, sum(attained_0 + attained_1 + attained_2 + attained_3 + attained_4)::int as published
+             from attainment_rollups where wave_id = $1 group by 1, 2, 3`,
+            [waveId],
+          );
     const answered = await t.db.query<{ o: string; s: string; n: number }>(
       "select organisation_code as o, staff_group_code as s, count(*)::int as n from respondents where wave_id = $1 group by 1, 2",
       [waveId],
@@ -47,45 +61,54 @@ describe.each(TARGETS)("commissioning priorities on %s", (target) => {
     );
     const hidden = (await hiddenCells(t.db, [waveId], K)).get(waveId)!;
     const areas = (o: string) => [geographyKey("organisation", o), geographyKey("icb", place.get(o)!.icb), geographyKey("region", place.get(o)!.region), geographyKey("england")];
-    const count = (m: Map<string, number>, key: string, by = 1) => m.set(key, (m.get(key) ?? 0) + by);
-    const rated = new Map<string, number>();
-    const unmet = new Map<string, number>();
+    const add = (m: Map<string, number>, key: string, by: number) => m.set(key, (m.get(key) ?? 0) + by);
+    const below = new Map<string, number>();
+    const unknown = new Map<string, number>();
+    const published = new Map<string, number>();
     const people = new Map<string, number>();
-    for (const r of ratings) for (const a of areas(r.o)) { count(rated, `${a}|${r.s}|${r.c}`); if (r.unmet) count(unmet, `${a}|${r.s}|${r.c}`); }
-    for (const r of answered) for (const a of areas(r.o)) count(people, `${a}|${r.s}`, r.n);
-    const capabilities = [...new Set(ratings.map((r) => r.c))];
+    for (const r of counts) {
+      for (const a of areas(r.o)) {
+        add(below, `${a}|${r.s}|${r.item}`, r.below);
+        add(unknown, `${a}|${r.s}|${r.item}`, r.unknown);
+        add(published, `${a}|${r.s}|${r.item}`, r.published);
+      }
+    }
+    for (const r of answered) for (const a of areas(r.o)) add(people, `${a}|${r.s}`, r.n);
+    const items = [...new Set(counts.map((r) => r.item))];
     const out = new Map<string, { staffBelow: number; borrowed: number; organisations: number; withheld: boolean }>();
     for (const h of headcount.filter((h) => h.n > 0 && place.get(h.o)?.region === region)) {
-      for (const c of capabilities) {
-        const source = areas(h.o).findIndex((a) => (rated.get(`${a}|${h.s}|${c}`) ?? 0) >= K && !hidden.has(cellKey(a, [h.s, ALL, ALL], frameworkKey("capability", c))));
+      for (const item of items) {
+        const source = areas(h.o).findIndex(
+          (a) => (published.get(`${a}|${h.s}|${item}`) ?? 0) >= K && !hidden.has(cellKey(a, [h.s, ALL, ALL], frameworkKey(grain, item))),
+        );
         const a = areas(h.o)[source];
-        const cell = out.get(`${c}|${h.s}`) ?? { staffBelow: 0, borrowed: 0, organisations: 0, withheld: false };
+        const cell = out.get(`${item}|${h.s}`) ?? { staffBelow: 0, borrowed: 0, organisations: 0, withheld: false };
         // No published cell up to England: the estimate would rest on a suppressed count.
         if (source < 0) cell.withheld = true;
-        else cell.staffBelow += (h.n * (unmet.get(`${a}|${h.s}|${c}`) ?? 0)) / people.get(`${a}|${h.s}`)!;
+        else cell.staffBelow += (h.n * below.get(`${a}|${h.s}|${item}`)!) / (people.get(`${a}|${h.s}`)! - unknown.get(`${a}|${h.s}|${item}`)!);
         cell.borrowed += source > 0 ? 1 : 0;
         cell.organisations += 1;
-        out.set(`${c}|${h.s}`, cell);
+        out.set(`${item}|${h.s}`, cell);
       }
     }
     return out;
   }
 
-  it("estimates staff below each capability from published shares, borrowing where a stratum is small or hidden", async () => {
+  it.each(["capability", "domain"] as const)("estimates staff below each %s from published shares, borrowing where a stratum is small or hidden", async (grain) => {
     const region = "Y56";
-    const table = await queryPriorities(t.db, NATIONAL, { region });
-    const expected = await direct(region);
+    const table = await queryPriorities(t.db, NATIONAL, { region }, K, grain);
+    const expected = await direct(region, grain);
     const rows = table.rows.filter((r) => r.suppressed === false);
     const withheld = [...expected].filter(([, d]) => d.withheld).map(([key]) => key);
     expect(rows.length).toBe(expected.size - withheld.length);
-    expect(withheld.length).toBeGreaterThan(0);
+    if (grain === "capability") expect(withheld.length).toBeGreaterThan(0);
     for (const row of table.rows.filter((r) => r.suppressed === true)) {
-      expect(withheld).toContain(`${row.capability}|${row.staff_group}`);
+      expect(withheld).toContain(`${row[grain]}|${row.staff_group}`);
       expect([row.rank, row.staff_below, row.staff_below_low, row.staff_below_high, row.headcount]).toEqual([null, null, null, null, null]);
     }
     let borrowed = 0;
     for (const row of rows) {
-      const d = expected.get(`${row.capability}|${row.staff_group}`)!;
+      const d = expected.get(`${row[grain]}|${row.staff_group}`)!;
       expect(row.staff_below).toBe(publishedCount(d.staffBelow));
       expect(row.organisations).toBe(d.organisations);
       expect(row.organisations_borrowed).toBe(d.borrowed);
@@ -101,11 +124,13 @@ describe.each(TARGETS)("commissioning priorities on %s", (target) => {
     // Ranked 1, 2, 3, … by the (unrounded) lower bound: the published lower bounds never rise.
     expect(rows.map((r) => r.rank)).toEqual(rows.map((_, i) => i + 1));
     for (let i = 1; i < rows.length; i++) expect(rows[i].staff_below_low as number).toBeLessThanOrEqual((rows[i - 1].staff_below_low as number) + 5);
-    expect(table.meta.priorities!.ranking).toContain("lower end");
+    expect(table.meta.priorities).toMatchObject({ grain, ranking: expect.stringContaining("lower end") });
+    expect(table.columns.slice(1, 3)).toEqual([grain, `${grain}_name`]);
   });
 
   it("refuses other filters, and a wave without headcount", async () => {
     await expect(queryPriorities(t.db, NATIONAL, { domain: "1" })).rejects.toThrow("filtered by wave, region, icb, organisation only");
+    await expect(queryPriorities(t.db, NATIONAL, {}, K, "level" as never)).rejects.toThrow("by capability or by domain");
     await t.db.query("delete from headcounts where wave_id = (select id from waves where label = $1)", [FIXTURE_WAVES[0].label]);
     await expect(queryPriorities(t.db, NATIONAL, { wave: FIXTURE_WAVES[0].label })).rejects.toThrow("has no headcount: import it first");
   });
