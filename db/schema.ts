@@ -411,3 +411,83 @@ export const headcounts = pgTable(
     check("headcounts_not_negative", sql`${t.headcount} >= 0`),
   ],
 );
+
+// ---------------------------------------------------------------- crosswalks
+
+/**
+ * A Crosswalk from an earlier framework version to a later one (`npm run crosswalk:import`,
+ * decision 018): which capability of the earlier version is which of the later. Only through one
+ * are waves on the two versions compared. Importing it again replaces its pairs and rollups.
+ */
+export const crosswalks = pgTable(
+  "crosswalks",
+  {
+    id: serial("id").primaryKey(),
+    fromFrameworkId: integer("from_framework_id").notNull().references(() => frameworks.id),
+    toFrameworkId: integer("to_framework_id").notNull().references(() => frameworks.id),
+    /** The file of explicit pairs and its content hash; null when only the default pairs were imported. */
+    fileName: text("file_name"),
+    sha256: text("sha256"),
+    importedAt: timestamp("imported_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("crosswalks_versions").on(t.fromFrameworkId, t.toFrameworkId),
+    check("crosswalks_two_versions", sql`${t.fromFrameworkId} <> ${t.toFrameworkId}`),
+  ],
+);
+
+/**
+ * A pair of a crosswalk: this earlier capability is that later one. 'default' pairs have the same
+ * code, level and badges; 'file' pairs are rows of the imported file. A pair is comparable only
+ * when neither capability is in another pair (1:1): a split or merge has no like-for-like figure.
+ */
+export const crosswalkPairs = pgTable(
+  "crosswalk_pairs",
+  {
+    crosswalkId: integer("crosswalk_id")
+      .notNull()
+      .references(() => crosswalks.id, { onDelete: "cascade" }),
+    fromCapabilityId: integer("from_capability_id").notNull().references(() => capabilities.id),
+    toCapabilityId: integer("to_capability_id").notNull().references(() => capabilities.id),
+    origin: text("origin").notNull(),
+    comparable: boolean("comparable").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.crosswalkId, t.fromCapabilityId, t.toCapabilityId] }),
+    check("crosswalk_pairs_origin", sql`${t.origin} in ('default', 'file')`),
+  ],
+);
+
+/**
+ * Crosswalked rollups: every wave on either version of a crosswalk re-expressed in the later
+ * version's capabilities over its comparable (1:1) pairs only, at every grain (capability as rows
+ * here), so that both sides of a comparison hold the same capabilities. The columns of
+ * rollup_cells; built from the ratings when the crosswalk is imported and for the organisations a
+ * load or withdrawal touches. Derived, like rollups: no foreign key (decision 012).
+ */
+export const crosswalkRollups = pgTable(
+  "crosswalk_rollups",
+  {
+    crosswalkId: integer("crosswalk_id").notNull(),
+    waveId: integer("wave_id").notNull(),
+    organisationCode: text("organisation_code").notNull(),
+    staffGroupCode: text("staff_group_code").notNull(),
+    archetypeCode: text("archetype_code").notNull(),
+    bandCode: text("band_code"),
+    grain: text("grain").notNull(),
+    grainKey: text("grain_key").notNull(),
+    respondents: integer("respondents").notNull(),
+    required: integer("required").notNull(),
+    met: integer("met").notNull(),
+    sumR2: bigint("sum_r2", { mode: "number" }).notNull(),
+    sumU2: bigint("sum_u2", { mode: "number" }).notNull(),
+    sumRu: bigint("sum_ru", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    check(
+      "crosswalk_rollups_grain",
+      sql`${t.grain} in ('all', 'domain', 'sub_domain', 'section', 'level', 'domain_level', 'capability')`,
+    ),
+    index("crosswalk_rollups_crosswalk_wave_grain").on(t.crosswalkId, t.waveId, t.grain, t.organisationCode),
+  ],
+);
