@@ -37,7 +37,7 @@ export function toArrow(table: GapTable): Uint8Array {
   const vectors = Object.fromEntries(
     table.columns.map((c) => {
       const values = table.rows.map((r) => r[c] ?? null);
-      if (c === "suppressed" || c === "provisional") return [c, vectorFromArray(values as (boolean | null)[], new Bool())];
+      if (c === "suppressed" || c === "provisional" || c === "series_break") return [c, vectorFromArray(values as (boolean | null)[], new Bool())];
       if (FLOAT_COLUMNS.has(c)) return [c, vectorFromArray(values as (number | null)[], new Float64())];
       if (INTEGER_COLUMNS.has(c)) return [c, vectorFromArray(values as (number | null)[], new Int32())];
       return [c, vectorFromArray(values.map((v) => (v === null ? null : String(v))), new Utf8())];
