@@ -1,7 +1,8 @@
 // Crosswalked rollups (decision 018): a wave on either version of a crosswalk re-expressed in the
-// later version's capabilities, over the crosswalk's 1:1 pairs only, at every grain. They are
-// computed from the ratings, not from the wave's rollups: over a subset of capabilities the
-// per-respondent sums (Σr², Σu², Σru) of the pooled interval change and cannot be derived.
+// later version's capabilities, over the crosswalk's 1:1 pairs only, at the node grains (the
+// capability grain is the crosswalk_cells view over capability_rollups). They are computed from
+// the ratings, not from the wave's rollups: over a subset of capabilities the per-respondent sums
+// (Σr², Σu², Σru) of the pooled interval change and cannot be derived.
 import type { Sql } from "../db/client";
 
 /**
@@ -34,7 +35,7 @@ export async function buildCrosswalkRollups(tx: Sql, crosswalkId: number, waveId
        where p.crosswalk_id = $1 and p.comparable
      ), required as materialized (
        select r.organisation_code, r.staff_group_code, r.archetype_code, r.band_code, r.id as respondent,
-              t.id as capability_id, t.code, t.level, t.domain_code, (rt.rating >= f.met_threshold)::int as met
+              t.id as capability_id, t.level, t.domain_code, (rt.rating >= f.met_threshold)::int as met
        from respondents r
        join ratings rt on rt.respondent_id = r.id
        join pairs p on p.capability_id = rt.capability_id
@@ -57,16 +58,12 @@ export async function buildCrosswalkRollups(tx: Sql, crosswalkId: number, waveId
               count(*) as r, sum(q.met) as m
        from required q join capability_nodes cn on cn.capability_id = q.capability_id and cn.node_type <> 'domain'
        group by q.organisation_code, q.staff_group_code, q.archetype_code, q.band_code, q.respondent, cn.node_type, cn.node_code
-     ), per_capability as (
-       -- One rating per respondent and capability: r = 1.
-       select ${person}, code, 1 as r, met as m from required
      )
      ${finish("'domain_level'", "domain_code || ':' || level", "domain_level", ["domain_code", "level"])}
      union all ${finish("'domain'", "domain_code", "per_domain", ["domain_code"])}
      union all ${finish("'level'", "level::text", "per_level", ["level"])}
      union all ${finish("'all'", "''", "per_all", [])}
-     union all ${finish("node_type", "node_code", "per_node", ["node_type", "node_code"])}
-     union all ${finish("'capability'", "code", "per_capability", ["code"])}`,
+     union all ${finish("node_type", "node_code", "per_node", ["node_type", "node_code"])}`,
     params,
   );
 }

@@ -201,6 +201,9 @@ export async function importCrosswalk(db: Database, file: string | null, fromVer
        select $1, x.f, x.t, x.o, x.c from json_to_recordset($2::json) as x(f int, t int, o text, c boolean)`,
       [id, JSON.stringify(pairs.map((p) => ({ f: fromId.get(p.fromCode), t: toId.get(p.toCode), o: p.origin, c: p.comparable })))],
     );
+    // Fresh statistics for the pairs just written: without them the planner joins every rating
+    // by index probes (twice as slow on the demo data).
+    await tx.query("analyze crosswalk_pairs");
     for (const w of waves) await buildCrosswalkRollups(tx, id, w.id);
     return {
       summary: await crosswalkSummary(tx, id),

@@ -98,7 +98,7 @@ export function gapSql(
     params.push(value);
     return `$${params.length}`;
   };
-  const source = crosswalk ? `(select * from crosswalk_rollups where crosswalk_id = ${param(crosswalk.crosswalkId)}::int) ro` : "rollup_cells ro";
+  const source = crosswalk ? `(select * from crosswalk_cells where crosswalk_id = ${param(crosswalk.crosswalkId)}::int) ro` : "rollup_cells ro";
   const waves = crosswalk
     ? `(select id, label, reference_date, ${param(crosswalk.toFrameworkId)}::int as framework_id from waves) w`
     : "waves w";
