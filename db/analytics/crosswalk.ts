@@ -98,6 +98,14 @@ export async function findCrosswalk(
   };
 }
 
+/** What a comparison's label adds when it crosses framework versions. */
+export function crosswalkNote(s: CrosswalkSummary): string {
+  return (
+    `; a break in the series: framework ${s.from_version} to ${s.to_version}, compared through the crosswalk ` +
+    `over ${s.capabilities_compared} capabilities paired 1:1 (${s.capabilities_excluded} excluded)`
+  );
+}
+
 /** Where a series across waves changes framework version: each wave that starts a new version. */
 export function seriesBreaks(waves: { label: string; version: string }[]): { wave: string; from_version: string; to_version: string }[] {
   return waves.slice(1).flatMap((w, i) => (w.version === waves[i].version ? [] : [{ wave: w.label, from_version: waves[i].version, to_version: w.version }]));

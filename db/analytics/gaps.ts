@@ -4,7 +4,7 @@
 import type { Sql } from "../client";
 import { type Dimension, type FrameworkDimension, type GapPlan, GEOGRAPHY, type Geography, planGaps, publishedPlan, QueryError, type Filters } from "./dimensions";
 import { type CrosswalkSource, gapSql } from "./gap-sql";
-import { findCrosswalk, seriesBreaks } from "./crosswalk";
+import { crosswalkNote, findCrosswalk, seriesBreaks } from "./crosswalk";
 import { gapInterval, gapRate } from "./metrics";
 import { FUNNEL_COLUMNS, funnelRows } from "./funnel";
 import { ALL, cellKey, frameworkKey, geographyKey } from "./cube";
@@ -222,10 +222,7 @@ async function addComparison(
       (matched
         ? `change since ${earlier.label}, over the ${compared.length} organisations that reported in both waves (${leftOut} left out)`
         : `change since ${earlier.label}, unmatched: each wave over all organisations that reported in it`) +
-      (crosswalk
-        ? `; a break in the series: framework ${crosswalk.summary.from_version} to ${crosswalk.summary.to_version}, compared through the crosswalk ` +
-          `over ${crosswalk.summary.capabilities_compared} capabilities paired 1:1 (${crosswalk.summary.capabilities_excluded} excluded)`
-        : ""),
+      (crosswalk ? crosswalkNote(crosswalk.summary) : ""),
   };
 }
 
