@@ -444,3 +444,120 @@ export const headcounts = pgTable(
     index("headcounts_imported_at").on(t.importedAt),
   ],
 );
+
+// ---------------------------------------------------------------- crosswalks
+
+/**
+ * A Crosswalk from an earlier framework version to a later one (`npm run crosswalk:import`,
+ * decision 018): which capability of the earlier version is which of the later. Only through one
+ * are waves on the two versions compared. Importing it again replaces its pairs and rollups.
+ */
+export const crosswalks = pgTable(
+  "crosswalks",
+  {
+    id: serial("id").primaryKey(),
+    fromFrameworkId: integer("from_framework_id").notNull().references(() => frameworks.id),
+    toFrameworkId: integer("to_framework_id").notNull().references(() => frameworks.id),
+    /** The file of explicit pairs and its content hash; null when only the default pairs were imported. */
+    fileName: text("file_name"),
+    sha256: text("sha256"),
+    importedAt: timestamp("imported_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("crosswalks_versions").on(t.fromFrameworkId, t.toFrameworkId),
+    check("crosswalks_two_versions", sql`${t.fromFrameworkId} <> ${t.toFrameworkId}`),
+  ],
+);
+
+/**
+ * A pair of a crosswalk: this earlier capability is that later one. 'default' pairs have the same
+ * code, level and badges; 'file' pairs are rows of the imported file. A pair is comparable only
+ * when neither capability is in another pair (1:1): a split or merge has no like-for-like figure.
+ */
+export const crosswalkPairs = pgTable(
+  "crosswalk_pairs",
+  {
+    crosswalkId: integer("crosswalk_id")
+      .notNull()
+      .references(() => crosswalks.id, { onDelete: "cascade" }),
+    fromCapabilityId: integer("from_capability_id").notNull().references(() => capabilities.id),
+    toCapabilityId: integer("to_capability_id").notNull().references(() => capabilities.id),
+    origin: text("origin").notNull(),
+    comparable: boolean("comparable").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.crosswalkId, t.fromCapabilityId, t.toCapabilityId] }),
+    check("crosswalk_pairs_origin", sql`${t.origin} in ('default', 'file')`),
+  ],
+);
+
+/**
+ * Crosswalked rollups: every wave on either version of a crosswalk re-expressed in the later
+ * version's capabilities over its comparable (1:1) pairs only, at the node grains, so that both
+ * sides of a comparison hold the same capabilities. The columns of `rollups`; built from the
+ * ratings when the crosswalk is imported and for the organisations a load or withdrawal touches.
+ * The capability grain needs no copy: crosswalkCells reads it from capability_rollups. Derived,
+ * like rollups: no foreign key (decision 012).
+ */
+export const crosswalkRollups = pgTable(
+  "crosswalk_rollups",
+  {
+    crosswalkId: integer("crosswalk_id").notNull(),
+    waveId: integer("wave_id").notNull(),
+    organisationCode: text("organisation_code").notNull(),
+    staffGroupCode: text("staff_group_code").notNull(),
+    archetypeCode: text("archetype_code").notNull(),
+    bandCode: text("band_code"),
+    grain: text("grain").notNull(),
+    grainKey: text("grain_key").notNull(),
+    respondents: integer("respondents").notNull(),
+    required: integer("required").notNull(),
+    met: integer("met").notNull(),
+    sumR2: bigint("sum_r2", { mode: "number" }).notNull(),
+    sumU2: bigint("sum_u2", { mode: "number" }).notNull(),
+    sumRu: bigint("sum_ru", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    check("crosswalk_rollups_grain", sql`${t.grain} in ('all', 'domain', 'sub_domain', 'section', 'level', 'domain_level')`),
+    index("crosswalk_rollups_crosswalk_wave_grain").on(t.crosswalkId, t.waveId, t.grain, t.organisationCode),
+  ],
+);
+
+/**
+ * Every crosswalked cell as a row, like rollup_cells: crosswalk_rollups, and the capability grain
+ * from the wave's own capability_rollups through the 1:1 pairs. A capability cell holds one
+ * archetype, so "badged in both versions" keeps or drops the whole cell, and its ratings were met
+ * at the wave's own threshold: nothing needs recomputing.
+ */
+export const crosswalkCells = pgView("crosswalk_cells", {
+  crosswalkId: integer("crosswalk_id").notNull(),
+  waveId: integer("wave_id").notNull(),
+  organisationCode: text("organisation_code").notNull(),
+  staffGroupCode: text("staff_group_code").notNull(),
+  archetypeCode: text("archetype_code").notNull(),
+  bandCode: text("band_code"),
+  grain: text("grain").notNull(),
+  grainKey: text("grain_key").notNull(),
+  respondents: integer("respondents").notNull(),
+  required: integer("required").notNull(),
+  met: integer("met").notNull(),
+  sumR2: bigint("sum_r2", { mode: "number" }).notNull(),
+  sumU2: bigint("sum_u2", { mode: "number" }).notNull(),
+  sumRu: bigint("sum_ru", { mode: "number" }).notNull(),
+}).as(sql`select crosswalk_id, wave_id, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key,
+    respondents, required, met, sum_r2, sum_u2, sum_ru
+  from crosswalk_rollups
+  union all
+  select p.crosswalk_id, cr.wave_id, cr.organisation_code, cr.staff_group_code, cr.archetype_code, cr.band_code,
+    'capability'::text, tc.code, u.required, u.required, u.met,
+    u.required::bigint, (u.required - u.met)::bigint, (u.required - u.met)::bigint
+  from capability_rollups cr
+  join waves w on w.id = cr.wave_id
+  cross join lateral unnest(cr.required, cr.met) with ordinality as u(required, met, position)
+  join capabilities c on c.framework_id = w.framework_id and c.sort_order = u.position
+  join crosswalks x on w.framework_id in (x.from_framework_id, x.to_framework_id)
+  join crosswalk_pairs p on p.crosswalk_id = x.id and p.comparable
+    and c.id = case when w.framework_id = x.from_framework_id then p.from_capability_id else p.to_capability_id end
+  join capabilities fc on fc.id = p.from_capability_id
+  join capabilities tc on tc.id = p.to_capability_id
+  where u.required > 0 and strpos(fc.archetypes, cr.archetype_code) > 0 and strpos(tc.archetypes, cr.archetype_code) > 0`);

@@ -6,6 +6,7 @@
 import path from "node:path";
 import type { Sql } from "../db/client";
 import { InputError, type Problem } from "../db/problems";
+import { refreshCrosswalkRollups } from "./crosswalk-rollups";
 import { deleteRollups, insertRollups } from "./rollups";
 import { capabilityOf, ratingOf, RatingSpill } from "./spill";
 import {
@@ -18,7 +19,7 @@ import {
 import { createWave, findWave, organisationsNotInWave, refreshWave } from "./waves";
 
 /** Serialises loads into one wave across processes (PostgreSQL); PGlite has one writer anyway. */
-const WAVE_LOCK_CLASS = 7_320_417;
+export const WAVE_LOCK_CLASS = 7_320_417;
 
 export interface LoadRequest {
   staged: StagedFile;
@@ -145,6 +146,7 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
         where r.submission_id in (${submissions.map((s) => Number(s.id)).join(", ")}))`,
     );
   }
+  await refreshCrosswalkRollups(tx, waveId, organisations);
   await refreshWave(tx, waveId, staged.dates);
   await checkOrganisationsOpen(tx, waveId, req.waveLabel, staged, file);
   await tx.query("update batches set seconds = $2 where id = $1", [batchId, (Date.now() - req.startedAt) / 1000]);

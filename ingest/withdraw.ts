@@ -2,6 +2,7 @@
 // rollups for the wave, and keeps the submission row (status 'withdrawn') as the record of it.
 import type { Database } from "../db/client";
 import { InputError } from "../db/problems";
+import { refreshCrosswalkRollups } from "./crosswalk-rollups";
 import { deleteSubmissionData } from "./load";
 import { deleteRollups } from "./rollups";
 import { findWave, refreshWave } from "./waves";
@@ -25,6 +26,7 @@ export async function withdrawSubmission(
     }
     await deleteSubmissionData(tx, [current.id]);
     await deleteRollups(tx, wave.id, [organisation]);
+    await refreshCrosswalkRollups(tx, wave.id, [organisation]);
     await refreshWave(tx, wave.id);
     return { respondents: current.respondents, rows: current.rows };
   });

@@ -13,8 +13,9 @@ const USAGE = `Usage: npm run gaps -- --by <dims> [--${FILTERS.join(" <v>] [--")
       and at most one framework grouping (domain, sub_domain, capability, level, or domain,level).
 Without --wave (and without wave in --by) the latest wave is shown. Cells with fewer than k respondents are suppressed.
 --compare-to adds the change since an earlier wave, over the organisations that reported in both
-(--unmatched: each wave over all its organisations). Grouped by wave, a series holds closed and
-published waves; --provisional adds the open ones, labelled. --weighted adds headcount, response
+(--unmatched: each wave over all its organisations); waves on different framework versions are
+compared through their crosswalk (npm run crosswalk:import). Grouped by wave, a series holds closed
+and published waves; --provisional adds the open ones, labelled. --weighted adds headcount, response
 rate (flagged below LOW_RESPONSE_THRESHOLD, default 0.2) and the gap rate weighted to the imported
 headcount, with its interval and effective sample size. --attainment adds attained levels (tables
 by domain only). See docs/metrics.md.`;

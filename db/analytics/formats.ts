@@ -42,7 +42,7 @@ const FLOAT_COLUMNS = new Set([
   "attained_0_share", "attained_1_share", "attained_2_share", "attained_3_share", "attained_4_share",
   "below_expected_share", "below_expected_ci_low", "below_expected_ci_high",
 ]);
-const BOOLEAN_COLUMNS = new Set(["suppressed", "provisional", "low_response", "borrowed"]);
+const BOOLEAN_COLUMNS = new Set(["suppressed", "provisional", "series_break", "low_response", "borrowed"]);
 
 export function toArrow(table: GapTable): Uint8Array {
   const vectors = Object.fromEntries(

@@ -74,17 +74,34 @@ export function normalise(dim: Dimension, value: string): string {
   return value;
 }
 
+/** Cells read through a crosswalk: its rollups, in the later version's capabilities (decision 018). */
+export interface CrosswalkSource {
+  crosswalkId: number;
+  toFrameworkId: number;
+}
+
 /**
  * `organisations`, when given, restricts the cells to those organisations (a trend over the
- * organisations that reported in both waves).
+ * organisations that reported in both waves). `crosswalk`, when given, reads the crosswalked
+ * rollups instead, with every wave's framework taken to be the crosswalk's later version.
  */
-export function gapSql(plan: GapPlan, scope: Scope, waveIds: number[], organisations?: string[]): { text: string; params: unknown[] } {
+export function gapSql(
+  plan: GapPlan,
+  scope: Scope,
+  waveIds: number[],
+  organisations?: string[],
+  crosswalk?: CrosswalkSource,
+): { text: string; params: unknown[] } {
   const rg = plan.rollupGrain;
   const params: unknown[] = [rg, waveIds];
   const param = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
   };
+  const source = crosswalk ? `(select * from crosswalk_cells where crosswalk_id = ${param(crosswalk.crosswalkId)}::int) ro` : "rollup_cells ro";
+  const waves = crosswalk
+    ? `(select id, label, reference_date, ${param(crosswalk.toFrameworkId)}::int as framework_id from waves) w`
+    : "waves w";
   const filters = Object.entries(plan.filters).filter(([d]) => d !== "wave") as [Dimension, string][];
   const person = plan.person.filter((d): d is Exclude<PersonDimension, "wave"> => d !== "wave");
 
@@ -110,15 +127,15 @@ export function gapSql(plan: GapPlan, scope: Scope, waveIds: number[], organisat
     select ${[...cellKeys, ...matched].join(", ")},
            sum(ro.respondents)::int as respondents, sum(ro.required)::int as required, sum(ro.met)::int as met,
            sum(ro.sum_r2)::float8 as sum_r2, sum(ro.sum_u2)::float8 as sum_u2, sum(ro.sum_ru)::float8 as sum_ru
-    from rollup_cells ro
-    join waves w on w.id = ro.wave_id
+    from ${source}
+    join ${waves} on w.id = ro.wave_id
     ${needsMembership ? `join organisation_memberships m on m.organisation_code = ro.organisation_code
        and w.reference_date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)` : ""}
     where ${where.join(" and ")}
     group by ${cellKeys.map((_, i) => i + 1).join(", ")}`;
 
   const dims = [...plan.person, ...plan.framework];
-  const joins = ["join waves w on w.id = x.wave_id"];
+  const joins = [`join ${waves} on w.id = x.wave_id`];
   if (person.includes("region")) joins.push("join regions rg on rg.code = x.region");
   if (person.includes("icb")) joins.push("join icbs ib on ib.code = x.icb");
   if (person.includes("organisation")) joins.push("join organisations o on o.code = x.organisation");

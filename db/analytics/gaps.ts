@@ -3,8 +3,9 @@
 // the CLI and the API all call this one function, so no path can skip suppression.
 import type { Sql } from "../client";
 import { type Dimension, type FrameworkDimension, type GapPlan, GEOGRAPHY, type Geography, planGaps, publishedPlan, QueryError, type Filters } from "./dimensions";
-import { gapSql } from "./gap-sql";
+import { type CrosswalkSource, gapSql } from "./gap-sql";
 import { addAttainmentColumns, ATTAINMENT_COLUMNS, checkAttainmentPlan } from "./attainment";
+import { crosswalkNote, findCrosswalk, seriesBreaks } from "./crosswalk";
 import { gapInterval, gapRate } from "./metrics";
 import { FUNNEL_COLUMNS, funnelRows } from "./funnel";
 import { ALL, cellKey, frameworkKey, geographyKey } from "./cube";
@@ -32,6 +33,8 @@ export interface GapMeta {
   provisional_waves: string[];
   /** Grouped by wave: open waves left out of the series (ask for provisional figures to include them). */
   open_waves_left_out?: string[];
+  /** Grouped by wave: each wave where the series changes framework version (its rows have series_break). */
+  series_breaks?: { wave: string; from_version: string; to_version: string }[];
   /** Compared tables only: which waves and organisations the change columns compare. */
   comparison?: Comparison;
   /** Funnel tables only: England's rate, the spread σ₁ and the overdispersion factor (docs/metrics.md, "Funnel plots"). */
@@ -118,11 +121,12 @@ export async function queryCells(
   scope: Scope,
   request: GapRequest,
   organisations?: string[],
+  crosswalk?: CrosswalkSource,
 ): Promise<{ plan: GapPlan; waves: WaveRef[]; cells: RawCell[] }> {
   const plan = planGaps(request.by, request.filters);
   await checkFilterValues(db, plan.filters);
   const waves = await resolveWaves(db, plan);
-  const { text, params } = gapSql(plan, scope, waves.map((w) => w.id), organisations);
+  const { text, params } = gapSql(plan, scope, waves.map((w) => w.id), organisations, crosswalk);
   const raw = waves.length ? await db.query<RawCell>(text, params) : [];
   // With no grouping, an empty result is still one (empty) cell: England has 0 respondents.
   const grouped = plan.person.length + plan.framework.length > 0;
@@ -149,7 +153,9 @@ async function computeGaps(
   const england = isEnglandLevel(scope, plan);
   const hidden = await complementaryHidden(db, scope, plan, waves, k);
   const rows = cells.map((r) => publishCell(r, dims, k, england, hidden(r)));
-  if (series) rows.forEach((row) => (row.provisional = open.has(String(row.wave))));
+  // A change of framework version breaks the series: its waves are not like for like.
+  const breaks = series ? seriesBreaks(waves) : [];
+  if (series) rows.forEach((row) => Object.assign(row, { provisional: open.has(String(row.wave)), series_break: breaks.some((b) => b.wave === row.wave) }));
   const byOrganisation = plan.person.includes("organisation");
   // Peers and weights are worked out on every organisation's data, whoever is asking (NATIONAL, not `scope`).
   const national = async (request: GapRequest) => (await queryCells(db, NATIONAL, request)).cells;
@@ -162,7 +168,7 @@ async function computeGaps(
   return {
     meta: {
       ...gapMeta(scope, plan, waves, k, status),
-      ...(series ? { open_waves_left_out: leftOut } : {}),
+      ...(series ? { open_waves_left_out: leftOut, series_breaks: breaks } : {}),
       ...(comparison ? { comparison } : {}),
       ...(coverage ? { coverage } : {}),
     },
@@ -171,7 +177,7 @@ async function computeGaps(
       ...MEASURES,
       ...(byOrganisation ? PEER_COLUMNS : []),
       ...(comparison ? CHANGE_COLUMNS : []),
-      ...(series ? ["provisional"] : []),
+      ...(series ? ["provisional", "series_break"] : []),
       ...(coverage ? COVERAGE_COLUMNS : []),
       ...(attainment ? ATTAINMENT_COLUMNS : []),
     ],
@@ -200,12 +206,9 @@ async function addComparison(
   if (earlier.referenceDate >= later.referenceDate) {
     throw new QueryError(`compare_to must be an earlier wave than ${later.label} (waves are compared in reference-date order); ${earlier.label} is not.`);
   }
-  if (earlier.frameworkVersion !== later.frameworkVersion) {
-    throw new QueryError(
-      `${earlier.label} and ${later.label} use different framework versions (${earlier.frameworkVersion}, ${later.frameworkVersion}); ` +
-        "they cannot be compared without a crosswalk between the versions.",
-    );
-  }
+  // Across framework versions, both waves are read through the crosswalk (or refused without one).
+  const crosswalk = earlier.frameworkVersion === later.frameworkVersion ? null : await findCrosswalk(db, earlier, later);
+  const source = crosswalk ? { crosswalkId: crosswalk.id, toFrameworkId: crosswalk.toFrameworkId } : undefined;
   // Who reported in each wave, in scope (and within any geography filter): any respondent at all.
   const geography = Object.fromEntries(Object.entries(plan.filters).filter(([d]) => (GEOGRAPHY as readonly string[]).includes(d)));
   const reporting = async (wave: string) =>
@@ -213,11 +216,14 @@ async function addComparison(
   const { compared, leftOut } = compareOrganisations(await reporting(later.label), await reporting(earlier.label), matched);
   const request = (wave: string) => ({ by: [...plan.person, ...plan.framework], filters: { ...plan.filters, wave } });
   const restrict = matched ? compared : undefined;
-  const now = (await queryCells(db, scope, request(later.label), restrict)).cells;
-  const then = (await queryCells(db, scope, request(earlier.label), restrict)).cells;
+  const now = (await queryCells(db, scope, request(later.label), restrict, source)).cells;
+  const then = (await queryCells(db, scope, request(earlier.label), restrict, source)).cells;
   // A cell hidden in the earlier wave's pattern publishes no earlier rate (the matched cell is often the whole cell).
   const earlierHidden = (await hiddenCells(db, [earlier.id], k)).get(earlier.id)!;
-  const withheld = cells.map((c) => earlierHidden.has(publishedCellKey(plan, scope, c)));
+  // Through a crosswalk, a capability cell is the earlier wave's cell of its paired capability.
+  const asEarlier = (c: RawCell) =>
+    crosswalk && plan.rollupGrain === "capability" ? { ...c, _grain_key: crosswalk.earlierCode.get(String(c._grain_key)) ?? c._grain_key } : c;
+  const withheld = cells.map((c) => earlierHidden.has(publishedCellKey(plan, scope, asEarlier(c))));
   addChangeColumns(rows, [...plan.person, ...plan.framework], now, then, k, england, withheld);
   return {
     wave: later.label,
@@ -226,9 +232,13 @@ async function addComparison(
     organisations_compared: compared.length,
     organisations_left_out: leftOut,
     provisional_waves: [earlier, later].filter((w) => w.status === "open").map((w) => w.label),
-    label: matched
-      ? `change since ${earlier.label}, over the ${compared.length} organisations that reported in both waves (${leftOut} left out)`
-      : `change since ${earlier.label}, unmatched: each wave over all organisations that reported in it`,
+    series_break: crosswalk !== null,
+    ...(crosswalk ? { crosswalk: crosswalk.summary } : {}),
+    label:
+      (matched
+        ? `change since ${earlier.label}, over the ${compared.length} organisations that reported in both waves (${leftOut} left out)`
+        : `change since ${earlier.label}, unmatched: each wave over all organisations that reported in it`) +
+      (crosswalk ? crosswalkNote(crosswalk.summary) : ""),
   };
 }
 

@@ -5,7 +5,7 @@ import { listWaves, type Wave } from "../waves";
 import type { Scope } from "./scope";
 
 export interface DataStatus {
-  /** Changes whenever a load, withdrawal or headcount import commits: a cache key for figures. */
+  /** Changes whenever a load, withdrawal, headcount or crosswalk import commits: a cache key for figures. */
   version: string;
   synthetic: boolean;
   /** When the last file was loaded (ISO, UTC), or null before any load. */
@@ -19,7 +19,8 @@ export async function dataStatus(db: Sql): Promise<DataStatus> {
                     where s.status = 'current' and b.synthetic) as synthetic,
             to_char(max(loaded_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as data_as_at,
             concat_ws('/', max(id), (select max(ended_at) from submissions), (select max(imported_at) from headcounts),
-                      (select string_agg(concat_ws(':', id, reference_date, status), ',' order by id) from waves)) as version
+                      (select string_agg(concat_ws(':', id, reference_date, status), ',' order by id) from waves),
+                      (select string_agg(concat_ws(':', id, extract(epoch from imported_at)), ',' order by id) from crosswalks)) as version
      from batches`,
   );
   return { version: row.version, synthetic: row.synthetic, dataAsAt: row.data_as_at, waves: await listWaves(db) };

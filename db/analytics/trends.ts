@@ -1,6 +1,7 @@
 // Change between two waves (docs/metrics.md, "Trends"): each cell's gap rate in an earlier wave and
 // the change since, with its interval and a flag. By default both waves are read over the same
 // organisations — those that reported in both — so a change is not an artefact of who answered.
+import type { CrosswalkSummary } from "./crosswalk";
 import type { Dimension } from "./dimensions";
 import type { Cell, GapRow, RawCell } from "./gaps";
 import { type ChangeFlag, gapChange, gapRate, gapStandardError } from "./metrics";
@@ -19,6 +20,10 @@ export interface Comparison {
   organisations_left_out: number;
   /** Waves still open: their figures may change. */
   provisional_waves: string[];
+  /** The waves are on different framework versions: compared through a crosswalk, a break in the series. */
+  series_break: boolean;
+  /** Across framework versions: the crosswalk's capabilities compared and excluded (docs/metrics.md). */
+  crosswalk?: CrosswalkSummary;
   label: string;
 }
 

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { EARLIER_VERSION, FIXTURE_DIR, LATER_VERSION, PAIRS_FILE } from "../support/crosswalk";
 import { fixtureDataDir } from "../support/databases";
 import { FIXTURE_WAVES } from "../support/fixture";
 import { runScript, runScriptBytes } from "../support/processes";
@@ -150,5 +151,23 @@ describe("command-line entry points", () => {
     expect(waves.status).toBe(0);
     expect(waves.stdout.split("\n")[0]).toBe("label\tstatus\treference_date\tsource\twindow\tframework");
     expect(waves.stdout).toContain(`${LATEST}\topen\t`);
+  });
+
+  it("crosswalk:import imports a crosswalk and says what it excluded; a bad file exits 1, a usage error 2", () => {
+    const later = path.join(FIXTURE_DIR, LATER_VERSION);
+    const framework = runScript("framework-import", ["--version", LATER_VERSION, "--nodes", `${later}/nodes.csv`, "--capabilities", `${later}/capabilities.csv`], env);
+    expect(framework.status).toBe(0);
+    const run = runScript("crosswalk-import", [PAIRS_FILE, "--from", EARLIER_VERSION, "--to", LATER_VERSION], env);
+    expect(run.stderr).toBe(
+      `Imported the crosswalk from ${EARLIER_VERSION} to ${LATER_VERSION}: 195 pairs (5 from the file), 193 compared 1:1. ` +
+        `Excluded: ${EARLIER_VERSION} 1 not 1:1 and 1 unpaired; ${LATER_VERSION} 2 not 1:1 and 1 unpaired. Crosswalked rollups built for 2 wave(s).\n`,
+    );
+    expect(run.status).toBe(0);
+    const bad = path.join(mkdtempSync(path.join(os.tmpdir(), "capgap-cli-")), "bad.csv");
+    writeFileSync(bad, "from_code,to_code\n6-05,6-99\n");
+    const refused = runScript("crosswalk-import", [bad, "--from", EARLIER_VERSION, "--to", LATER_VERSION], env);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("bad.csv, row 2, column to_code: 6-99 is not a capability of framework");
+    expect(runScript("crosswalk-import", [PAIRS_FILE, "--from", EARLIER_VERSION], env).status).toBe(2);
   });
 });

@@ -81,7 +81,10 @@ describe.each(TARGETS)("trends on %s", (target) => {
     const all = await queryGaps(t.db, NATIONAL, { by: ["wave"], provisional: true }, 1);
     expect(all.rows.map((r) => [r.wave, r.provisional])).toEqual([[EARLIER, false], [LATEST, true]]);
     expect(all.meta).toMatchObject({ provisional_waves: [LATEST], open_waves_left_out: [] });
-    expect(all.columns.at(-1)).toBe("provisional");
+    expect(all.columns.slice(-2)).toEqual(["provisional", "series_break"]);
+    // Both waves are on one framework version: no break in the series.
+    expect(all.rows.map((r) => r.series_break)).toEqual([false, false]);
+    expect(all.meta.series_breaks).toEqual([]);
     // A single open wave is published, and its table says it is provisional.
     expect((await queryGaps(t.db, NATIONAL, { by: [], filters: { wave: LATEST } }, 1)).meta.provisional_waves).toEqual([LATEST]);
     await setWave(t.db, EARLIER, { status: "open" });

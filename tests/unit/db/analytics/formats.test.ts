@@ -157,6 +157,13 @@ describe("toArrow", () => {
     expect(metadata.get("synthetic")).toBe("true");
   });
 
+  it("types a series' provisional and series_break columns as Bool", () => {
+    const series = { ...TABLE, columns: [...TABLE.columns, "provisional", "series_break"], rows: TABLE.rows.map((r, i) => ({ ...r, provisional: false, series_break: i === 1 })) };
+    const table = tableFromIPC(toArrow(series));
+    expect(["provisional", "series_break"].map((c) => String(table.schema.fields.find((f) => f.name === c)!.type))).toEqual(["Bool", "Bool"]);
+    expect(table.getChild("series_break")!.toArray()).toEqual([false, true]);
+  });
+
   it("writes a codes-as-text column as Utf8 even when a value is a number", () => {
     const t = tableFromIPC(toArrow({ meta: META, columns: ["band"], rows: [{ band: 5 }, { band: null }] }));
     expect(String(t.schema.fields[0].type)).toBe("Utf8");
