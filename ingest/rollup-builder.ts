@@ -296,10 +296,19 @@ export class RollupBuilder {
     return true;
   }
 
-  /** Every person-axis cell × domain's attained levels; call after the last rating. */
-  *attainmentRows(): Generator<AttainmentRollupRow> {
+  /**
+   * Folds the last respondent in. Call after the last rating and before reading `overflowed`:
+   * the last respondent's cells count against the limit too.
+   */
+  finish(): void {
+    if (this.overflowed) return;
     this.fold();
     this.person = -1;
+  }
+
+  /** Every person-axis cell × domain's attained levels; call after finish(). */
+  *attainmentRows(): Generator<AttainmentRollupRow> {
+    this.finish();
     const nDomains = this.domains.length;
     const a = this.attainment;
     for (let person = 0; person < this.personKeys.length; person++) {
@@ -324,10 +333,9 @@ export class RollupBuilder {
     }
   }
 
-  /** Every rollup row at the node grains; call after the last rating. */
+  /** Every rollup row at the node grains; call after finish(). */
   *rows(): Generator<RollupRow> {
-    this.fold();
-    this.person = -1;
+    this.finish();
     const nSlots = this.slots.length;
     for (let cell = 0; cell < this.cellIds.length; cell++) {
       const cellKey = this.cellIds[cell];

@@ -493,6 +493,7 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
     },
     /** The rollups, when every respondent's ratings came together (read after chunks are drained). */
     get rollups() {
+      rollups.finish();
       return together && !rollups.overflowed ? rollups : null;
     },
   };

@@ -68,6 +68,17 @@ describe("RollupBuilder", () => {
     builder.respondent("RX2", "NMR", "U", "5");
     expect(builder.overflowed).toBe(true);
   });
+
+  it("counts the last respondent against the limit once finished, so none is dropped silently", () => {
+    const builder = new RollupBuilder(CAPABILITIES, 3, 6);
+    builder.respondent("RX1", "NMR", "U", "5");
+    builder.rating(1, 4);
+    builder.rating(2, 4);
+    // The only respondent's cells are folded in only at the end: the limit is passed there.
+    expect(builder.overflowed).toBe(false);
+    builder.finish();
+    expect(builder.overflowed).toBe(true);
+  });
 });
 
 describe("RollupBuilder attained levels", () => {
