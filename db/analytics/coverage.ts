@@ -125,14 +125,13 @@ export async function addCoverageColumns(
       c && { respondents: c.respondents, required: c.required, met: c.met, sumR2: c.sum_r2, sumU2: c.sum_u2, sumRu: c.sum_ru };
     const weighted = weightedGap(cw.weights, (key) => toSums(sums.get(`${rest}|${key}`)));
     const rate = (value: number | null | undefined) => (value == null ? null : england ? value : publishedRate(value));
-    const responseRate =
-      hasHeadcount && cw.headcount > 0 ? (england ? cw.respondents / cw.headcount : publishedCount(cw.respondents) / Math.max(5, publishedCount(cw.headcount))) : null;
-    const exactRate = hasHeadcount && cw.headcount > 0 ? cw.respondents / cw.headcount : null;
+    // From the rounded counts, at England too: with the public headcount an exact rate gives the count back.
+    const responseRate = hasHeadcount && cw.headcount > 0 ? publishedRate(publishedCount(cw.respondents) / Math.max(5, publishedCount(cw.headcount))) : null;
     Object.assign(row, {
       headcount: hasHeadcount ? publishedCount(cw.headcount) : null,
       headcount_covered: hasHeadcount ? publishedCount(cw.covered) : null,
-      response_rate: rate(responseRate),
-      low_response: exactRate === null ? null : exactRate < threshold,
+      response_rate: responseRate,
+      low_response: responseRate === null ? null : responseRate < threshold,
       weighted_gap_rate: rate(weighted?.rate),
       weighted_ci_low: rate(weighted?.interval.low),
       weighted_ci_high: rate(weighted?.interval.high),

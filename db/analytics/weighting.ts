@@ -55,7 +55,7 @@ export interface CellWeights {
   covered: number;
   /** Staff in post in strata nobody in the organisation, or the region's staff group, answered for: outside the estimate. */
   uncovered: number;
-  /** Respondents in the cell's strata. */
+  /** Respondents in the cell's strata that have a headcount: the response rate's numerator. */
   respondents: number;
 }
 
@@ -81,9 +81,10 @@ export function cellWeights(cellStrata: Stratum[], pop: Population): CellWeights
   let uncovered = 0;
   let respondents = 0;
   for (const h of cellStrata) {
+    // Response rates compare like with like: respondents only of strata the headcount lists.
+    if (h.headcount === 0) continue;
     headcount += h.headcount;
     respondents += h.respondents;
-    if (h.headcount === 0) continue;
     if (h.respondents > 0) {
       add(h.organisation, h.staffGroup, h.headcount / h.respondents);
       covered += h.headcount;

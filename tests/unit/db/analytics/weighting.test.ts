@@ -54,7 +54,7 @@ describe("cellWeights", () => {
     const strata = [stratum("C", "NMR", 0, 4), stratum("C", "AC", 40, 8)];
     const cw = cellWeights(strata, population(strata));
     expect([...cw.weights]).toEqual([[groupKey("C", "AC"), 5]]); // 40/8
-    expect(cw).toMatchObject({ headcount: 40, covered: 40, respondents: 12 });
+    expect(cw).toMatchObject({ headcount: 40, covered: 40, respondents: 8 }); // response rate 8/40: C's NMR is not in the headcount
   });
 });
 
