@@ -347,7 +347,7 @@ const FILTER_TABLES: Partial<Record<Dimension, string>> = {
 };
 
 /** An unknown code in a filter is a mistake to report, not an empty table to show. */
-async function checkFilterValues(db: Sql, filters: Filters): Promise<void> {
+export async function checkFilterValues(db: Sql, filters: Filters): Promise<void> {
   for (const [dim, value] of Object.entries(filters) as [Dimension, string][]) {
     const check = FILTER_TABLES[dim];
     if (check && (await db.query(check, [value])).length === 0) {

@@ -9,8 +9,8 @@ import { ALL, cellKey, frameworkKey, geographyKey } from "./cube";
 import { strataOf } from "./coverage";
 import { planGaps, QueryError, type Filters } from "./dimensions";
 import { hiddenCells } from "./disclosure";
-import { gapMeta, type GapRow, type GapTable, queryCells, resolveWaves } from "./gaps";
-import { estimateStaffBelow, rankByLowerBound, type Share, type StratumEstimate } from "./priority-estimates";
+import { checkFilterValues, gapMeta, type GapRow, type GapTable, queryCells, resolveWaves } from "./gaps";
+import { estimateStaffBelow, publishedShare, rankByLowerBound, type Share, type StratumEstimate } from "./priority-estimates";
 import { describeScope, NATIONAL, type Scope } from "./scope";
 import { dataStatus } from "./status";
 import { isSuppressed, publishedCount, suppressionThreshold } from "./suppression";
@@ -53,9 +53,7 @@ interface ItemCounts {
   itemName: string;
   /** Respondents below: not meeting the capability, or below their expected level in the domain. */
   below: number;
-  /** Respondents whose standing is unknown (incomplete in the domain): left out of the share's denominator. */
-  unknown: number;
-  /** The count the cell is published on (respondents rating the capability; placed in the domain). */
+  /** Respondents assessed on it (rating the capability; placed in the domain): the share's denominator, and what the cell is published on. */
   published: number;
 }
 
@@ -69,19 +67,42 @@ async function itemCounts(db: Sql, grain: PriorityGrain, wave: { id: number; lab
       item: String(c.capability),
       itemName: String(c.capability_name),
       below: c.required - c.met,
-      unknown: 0,
       published: c.respondents,
     }));
   }
   return db.query<ItemCounts>(
     `select a.organisation_code as organisation, a.staff_group_code as "staffGroup", a.domain_code as item, n.title as "itemName",
-            sum(a.below_expected)::int as below, sum(a.incomplete)::int as unknown,
+            sum(a.below_expected)::int as below,
             sum(a.attained_0 + a.attained_1 + a.attained_2 + a.attained_3 + a.attained_4)::int as published
      from attainment_rollups a join waves w on w.id = a.wave_id
      join framework_nodes n on n.framework_id = w.framework_id and n.code = a.domain_code
      where a.wave_id = $1 group by 1, 2, 3, 4, n.sort_order order by n.sort_order`,
     [wave.id],
   );
+}
+
+/** Respondents of the wave by organisation × staff group × archetype. */
+function archetypeCounts(db: Sql, waveId: number) {
+  return db.query<{ organisation: string; staffGroup: string; archetype: string; respondents: number }>(
+    `select organisation_code as organisation, staff_group_code as "staffGroup", archetype_code as archetype, count(*)::int as respondents
+     from respondents where wave_id = $1 group by 1, 2, 3`,
+    [waveId],
+  );
+}
+
+/** The archetypes each capability (or domain: any of its capabilities) is badged with in the wave's framework. */
+async function archetypesOf(db: Sql, grain: PriorityGrain, waveId: number): Promise<Map<string, Set<string>>> {
+  const rows = await db.query<{ item: string; archetypes: string }>(
+    `select ${grain === "capability" ? "c.code" : "c.domain_code"} as item, c.archetypes
+     from capabilities c join waves w on w.framework_id = c.framework_id where w.id = $1`,
+    [waveId],
+  );
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const set = out.get(r.item) ?? out.set(r.item, new Set()).get(r.item)!;
+    for (const a of r.archetypes) set.add(a);
+  }
+  return out;
 }
 
 /** The priority list for `scope`, within an optional region, ICB or organisation, for one wave. */
@@ -96,6 +117,7 @@ export async function queryPriorities(
   if (unknown.length) throw new QueryError(`A priority list is filtered by ${PRIORITY_FILTERS.join(", ")} only, not ${unknown.join(", ")}.`);
   if (grain !== "capability" && grain !== "domain") throw new QueryError(`grain=${grain}: a priority list is by capability or by domain.`);
   const plan = planGaps(["staff_group", grain], filters);
+  await checkFilterValues(db, plan.filters);
   const status = await dataStatus(db);
   const key = JSON.stringify([describeScope(scope), grain, plan.filters, k, status.version]);
   const cache = caches.get(db) ?? caches.set(db, new Map()).get(db)!;
@@ -116,8 +138,8 @@ export async function queryPriorities(
     const place = placeOf.get(organisation);
     return [geographyKey("organisation", organisation), ...(place?.icb ? [geographyKey("icb", place.icb)] : []), ...(place?.region ? [geographyKey("region", place.region)] : []), geographyKey("england")];
   };
-  // Per area × staff group × item: below, unknown and published counts; per area × staff group: everyone who answered.
-  const sums = new Map<string, { below: number; unknown: number; published: number }>();
+  // Per area × staff group × item: below and assessed; per area × staff group (× archetype): everyone who answered.
+  const sums = new Map<string, { below: number; published: number }>();
   const answered = new Map<string, number>();
   const items: { code: string; name: string }[] = [];
   const seen = new Set<string>();
@@ -126,13 +148,25 @@ export async function queryPriorities(
     seen.add(c.item);
     for (const area of areasOf(c.organisation)) {
       const k3 = `${area}|${c.staffGroup}|${c.item}`;
-      const sum = sums.get(k3) ?? sums.set(k3, { below: 0, unknown: 0, published: 0 }).get(k3)!;
+      const sum = sums.get(k3) ?? sums.set(k3, { below: 0, published: 0 }).get(k3)!;
       sum.below += c.below;
-      sum.unknown += c.unknown;
       sum.published += c.published;
     }
   }
-  for (const s of strata) for (const area of areasOf(s.organisation)) answered.set(`${area}|${s.staffGroup}`, (answered.get(`${area}|${s.staffGroup}`) ?? 0) + s.respondents);
+  const add = (key: string, n: number) => answered.set(key, (answered.get(key) ?? 0) + n);
+  for (const r of await archetypeCounts(db, wave.id)) {
+    for (const area of areasOf(r.organisation)) {
+      add(`${area}|${r.staffGroup}`, r.respondents);
+      add(`${area}|${r.staffGroup}|${r.archetype}`, r.respondents);
+    }
+  }
+  const applies = await archetypesOf(db, grain, wave.id);
+  /** The share of an area's staff group whose archetype the item applies to (it is required of them). */
+  const scaleOf = (area: string, staffGroup: string, item: string) => {
+    const all = answered.get(`${area}|${staffGroup}`) ?? 0;
+    const required = [...(applies.get(item) ?? [])].reduce((n, a) => n + (answered.get(`${area}|${staffGroup}|${a}`) ?? 0), 0);
+    return all > 0 ? required / all : 0;
+  };
 
   const published = (area: string, staffGroup: string, item: string) =>
     !isSuppressed(sums.get(`${area}|${staffGroup}|${item}`)?.published ?? 0, k) &&
@@ -142,7 +176,8 @@ export async function queryPriorities(
     for (const [i, area] of areasOf(organisation).entries()) {
       if (!published(area, staffGroup, item)) continue;
       const sum = sums.get(`${area}|${staffGroup}|${item}`)!;
-      return { source: area, below: sum.below, respondents: (answered.get(`${area}|${staffGroup}`) ?? 0) - sum.unknown, borrowed: i > 0 };
+      const counts = { below: sum.below, respondents: sum.published, scale: scaleOf(area, staffGroup, item) };
+      return publishedShare(area, counts, i > 0, area === geographyKey("england"));
     }
     return null;
   };

@@ -3,14 +3,37 @@
 // as headcount × the share of its respondents below it, with an interval from the share's Wilson
 // interval at fixed headcount, and ranked by the interval's lower bound.
 import { wilsonInterval, Z95 } from "./metrics";
+import { publishedRate } from "./suppression";
 
-/** A share to apply to a stratum's headcount: `below` of `respondents`, from a published cell. */
+/** A share to apply to a stratum's headcount, from a published cell, with its 95% interval. */
 export interface Share {
   /** Where the share comes from: the stratum's own cell, or the cell it borrows (ICB, region, England). */
   source: string;
-  below: number;
-  respondents: number;
+  rate: number;
+  low: number;
+  high: number;
   borrowed: boolean;
+}
+
+/**
+ * The share of staff below: `scale` (the share of respondents the item applies to, by archetype)
+ * × `below` of the `respondents` who were assessed on it, with the Wilson interval of the second
+ * factor (the first is a known mix). Below England both factors and the bounds are rounded to 0.1
+ * percentage points first, as the cells they come from are published: a public headcount times an
+ * exact share would give the cell's counts back.
+ */
+export function publishedShare(
+  source: string,
+  { below, respondents, scale }: { below: number; respondents: number; scale: number },
+  borrowed: boolean,
+  england: boolean,
+  z = Z95,
+): Share {
+  const round = (x: number) => (england ? x : publishedRate(x));
+  const wilson = wilsonInterval(below, respondents, z) ?? { low: 0, high: 0 };
+  const f = round(scale);
+  const q = respondents > 0 ? round(below / respondents) : 0;
+  return { source, rate: f * q, low: f * round(wilson.low), high: f * round(wilson.high), borrowed };
 }
 
 export interface StratumEstimate {
@@ -30,10 +53,10 @@ export interface PriorityEstimate {
 
 /**
  * Sums stratum estimates Nₕ·pₕ into one (capability, staff group) estimate. Each source's share has
- * its Wilson interval [l, u]; strata sharing a source share its error in full (one borrowed rate
+ * its interval [l, u] (publishedShare); strata sharing a source share its error in full (one borrowed rate
  * moves all of them together), so a source counts once with M = Σ Nₕ using it. The sources are
  * combined by MOVER (Zou & Donner, 2008): low = E − √Σ(M·(p − l))², high = E + √Σ(M·(u − p))², which
- * for one source is exactly M times its Wilson interval. Null when any stratum's share is withheld.
+ * for one source is exactly M times its interval. Null when any stratum's share is withheld.
  */
 export function estimateStaffBelow(strata: StratumEstimate[], z = Z95): PriorityEstimate | null {
   const bySource = new Map<string, { headcount: number; share: Share }>();
@@ -47,7 +70,7 @@ export function estimateStaffBelow(strata: StratumEstimate[], z = Z95): Priority
     headcount += s.headcount;
     organisations++;
     if (s.share.borrowed) borrowedOrganisations++;
-    staffBelow += s.headcount * shareOf(s.share);
+    staffBelow += s.headcount * s.share.rate;
     const source = bySource.get(s.share.source) ?? { headcount: 0, share: s.share };
     source.headcount += s.headcount;
     bySource.set(s.share.source, source);
@@ -55,11 +78,8 @@ export function estimateStaffBelow(strata: StratumEstimate[], z = Z95): Priority
   let down = 0;
   let up = 0;
   for (const { headcount: m, share } of bySource.values()) {
-    const interval = wilsonInterval(share.below, share.respondents, z);
-    if (!interval) continue;
-    const p = shareOf(share);
-    down += (m * (p - interval.low)) ** 2;
-    up += (m * (interval.high - p)) ** 2;
+    down += (m * (share.rate - share.low)) ** 2;
+    up += (m * (share.high - share.rate)) ** 2;
   }
   return {
     headcount,
@@ -70,8 +90,6 @@ export function estimateStaffBelow(strata: StratumEstimate[], z = Z95): Priority
     borrowedOrganisations,
   };
 }
-
-const shareOf = (s: Share) => (s.respondents > 0 ? s.below / s.respondents : 0);
 
 /** Ranks by the lower 95% bound, then the estimate (both descending); ties keep their order. */
 export function rankByLowerBound<T extends { estimate: PriorityEstimate | null }>(items: T[]): (T & { rank: number | null })[] {

@@ -3,10 +3,30 @@
 // Expected values are worked by hand in the comments.
 import { describe, expect, it } from "vitest";
 import { wilsonInterval } from "../../../../db/analytics/metrics";
-import { estimateStaffBelow, rankByLowerBound, type PriorityEstimate } from "../../../../db/analytics/priority-estimates";
+import { estimateStaffBelow, publishedShare, rankByLowerBound, type PriorityEstimate } from "../../../../db/analytics/priority-estimates";
 
-const own = (source: string, below: number, respondents: number) => ({ source, below, respondents, borrowed: false });
-const borrowedFrom = (source: string, below: number, respondents: number) => ({ source, below, respondents, borrowed: true });
+// Exact shares (as England's are), for everyone in the staff group: the estimates' arithmetic alone.
+const own = (source: string, below: number, respondents: number) => publishedShare(source, { below, respondents, scale: 1 }, false, true);
+const borrowedFrom = (source: string, below: number, respondents: number) => publishedShare(source, { below, respondents, scale: 1 }, true, true);
+
+describe("publishedShare", () => {
+  it("scales the share assessed by the share of respondents the item applies to, with the Wilson interval", () => {
+    // 30 of the 100 assessed are below; 80% of the staff group's respondents have an archetype it applies to: 0.8 × 0.3 = 0.24.
+    const share = publishedShare("organisation|A", { below: 30, respondents: 100, scale: 0.8 }, false, true);
+    expect(share.rate).toBeCloseTo(0.24, 15);
+    expect(share.low).toBeCloseTo(0.8 * wilsonInterval(30, 100)!.low, 15);
+    expect(share.high).toBeCloseTo(0.8 * wilsonInterval(30, 100)!.high, 15);
+  });
+
+  it("rounds the factors and bounds to 0.1 percentage points below England, as the cells are published", () => {
+    // 7 of 30: 0.23333 → 0.233; scale 2/3 → 0.667; Wilson(7, 30) = [0.11792, 0.40928] → [0.118, 0.409].
+    const share = publishedShare("region|Y56", { below: 7, respondents: 30, scale: 2 / 3 }, true, false);
+    expect(share.rate).toBeCloseTo(0.667 * 0.233, 15);
+    expect(share.low).toBeCloseTo(0.667 * 0.118, 15);
+    expect(share.high).toBeCloseTo(0.667 * 0.409, 15);
+    expect(share.borrowed).toBe(true);
+  });
+});
 
 describe("estimateStaffBelow", () => {
   it("is headcount times the Wilson interval of the share, for one stratum", () => {
