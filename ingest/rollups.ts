@@ -30,7 +30,7 @@ export const ATTAINMENT_ROLLUP_COLUMNS =
 /**
  * Attained levels (docs/metrics.md) from `source`, as for insertRollups but with a wave_id column
  * given by the expression `wave` (a parameter at load; each respondent's own wave in migration
- * 0008's backfill, which holds this statement's text for every wave at once). The SQL twin of
+ * 0009's backfill, which holds this statement's text for every wave at once). The SQL twin of
  * RollupBuilder's attained levels: a respondent is in a domain's row when they have a required
  * rating there; every level with a capability badged for their archetype is checked, so a
  * required capability they did not rate makes them incomplete.
