@@ -73,9 +73,15 @@ export async function buildCrosswalkRollups(tx: Sql, crosswalkId: number, waveId
  * in every crosswalk that involves the wave's framework version (none: one small query).
  */
 export async function refreshCrosswalkRollups(tx: Sql, waveId: number, organisations: string[]): Promise<void> {
+  // Shared with other loads, exclusive with an import: an import running now is waited for, so
+  // the crosswalks read next are the ones it committed.
+  await tx.query("select pg_advisory_xact_lock_shared($1)", [CROSSWALK_LOCK_KEY]);
   const crosswalks = await tx.query<{ id: number }>(
     `select x.id from crosswalks x join waves w on w.framework_id in (x.from_framework_id, x.to_framework_id) where w.id = $1 order by x.id`,
     [waveId],
   );
   for (const x of crosswalks) await buildCrosswalkRollups(tx, x.id, waveId, organisations);
 }
+
+/** Held exclusively by a crosswalk import, shared by every refresh within a load or withdrawal. */
+export const CROSSWALK_LOCK_KEY = 7_320_418;

@@ -10,7 +10,7 @@ import { type CrosswalkSummary, crosswalkSummary } from "../db/analytics/crosswa
 import type { Database } from "../db/client";
 import { sha256 } from "../db/files";
 import { InputError, type Problem } from "../db/problems";
-import { buildCrosswalkRollups } from "./crosswalk-rollups";
+import { buildCrosswalkRollups, CROSSWALK_LOCK_KEY } from "./crosswalk-rollups";
 import { WAVE_LOCK_CLASS } from "./load";
 
 /** What pairing needs to know of a capability. */
@@ -181,13 +181,18 @@ export async function importCrosswalk(db: Database, file: string | null, fromVer
   const idOf = (list: typeof from.capabilities) => new Map(list.map((c) => [c.code, c.id]));
   const [fromId, toId] = [idOf(from.capabilities), idOf(to.capabilities)];
   return db.transaction(async (tx) => {
-    // Loads into these waves wait (and a load that holds a wave's lock is waited for), so no
-    // load's ratings are missed by the rollups built here, nor built without this crosswalk.
+    // Loads into these waves wait (and a load that holds a wave's lock is waited for), so no load's
+    // ratings are missed by the rollups built here. Then the crosswalk lock, taken after the wave
+    // locks as every load takes its wave's lock before refreshing (no deadlock): a load that
+    // created a wave meanwhile has committed once it is held, and is in the waves read again; any
+    // later load reads this crosswalk.
+    const lockWaves = await tx.query<{ label: string }>("select label from waves where framework_id in ($1, $2) order by label", [from.id, to.id]);
+    for (const w of lockWaves) await tx.query("select pg_advisory_xact_lock($1, hashtext($2))", [WAVE_LOCK_CLASS, w.label]);
+    await tx.query("select pg_advisory_xact_lock($1)", [CROSSWALK_LOCK_KEY]);
     const waves = await tx.query<{ id: number; label: string }>(
       "select id, label from waves where framework_id in ($1, $2) order by label",
       [from.id, to.id],
     );
-    for (const w of waves) await tx.query("select pg_advisory_xact_lock($1, hashtext($2))", [WAVE_LOCK_CLASS, w.label]);
     const [{ id }] = await tx.query<{ id: number }>(
       `insert into crosswalks (from_framework_id, to_framework_id, file_name, sha256) values ($1, $2, $3, $4)
        on conflict (from_framework_id, to_framework_id)

@@ -3,7 +3,7 @@
 import type { Database } from "../db/client";
 import { InputError } from "../db/problems";
 import { refreshCrosswalkRollups } from "./crosswalk-rollups";
-import { deleteSubmissionData } from "./load";
+import { deleteSubmissionData, WAVE_LOCK_CLASS } from "./load";
 import { deleteRollups } from "./rollups";
 import { findWave, refreshWave } from "./waves";
 
@@ -16,6 +16,8 @@ export async function withdrawSubmission(
   return db.transaction(async (tx) => {
     const wave = await findWave(tx, waveLabel);
     if (!wave) throw new InputError(`There is no wave ${waveLabel}; \`npm run wave -- list\` shows the loaded waves.`);
+    // As a load does: one writer per wave, so a crosswalk import or a load never sees half of it.
+    await tx.query("select pg_advisory_xact_lock($1, hashtext($2))", [WAVE_LOCK_CLASS, wave.label]);
     const [current] = await tx.query<{ id: number; respondents: number; rows: number }>(
       `update submissions set status = 'withdrawn', ended_at = now()
        where wave_id = $1 and organisation_code = $2 and status = 'current' returning id, respondents, rows`,
