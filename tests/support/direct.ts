@@ -69,6 +69,9 @@ export async function snapshot(db: Sql): Promise<{ respondents: number; ratings:
             (select count(*) from submissions)::int as submissions, (select count(*) from batches)::int as batches,
             (select count(*) from waves)::int as waves, (select count(*) from rollups)::int as rollups,
             (select count(*) from capability_rollups)::int as capability_rollups,
+            (select count(*) from attainment_rollups)::int as attainment_rollups,
+            (select count(*) from crosswalk_rollups)::int as crosswalk_rollups,
+            (select count(*) from headcounts)::int as headcounts,
             (select md5(coalesce(string_agg(concat_ws('|', submission_id, month, respondents), ',' order by submission_id, month), ''))
              from submission_months) as month_checksum,
             (select md5(coalesce(string_agg(concat_ws('|', wave_id, organisation_code, staff_group_code, archetype_code,

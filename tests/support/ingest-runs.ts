@@ -103,7 +103,10 @@ export async function waitFor<T>(
   }
 }
 
-const LOADED_TABLES = ["waves", "batches", "submissions", "submission_months", "respondents", "ratings", "rollups", "capability_rollups", "attainment_rollups", "ingest_attempts"];
+const LOADED_TABLES = [
+  "waves", "batches", "submissions", "submission_months", "respondents", "ratings", "rollups", "capability_rollups", "attainment_rollups",
+  "crosswalk_rollups", "ingest_attempts",
+];
 
 /**
  * Every row of every table an ingest writes (count, and a sum of 64-bit hashes of each row's full
