@@ -4,6 +4,7 @@
 // the ratings, not from the wave's rollups: over a subset of capabilities the per-respondent sums
 // (Σr², Σu², Σru) of the pooled interval change and cannot be derived.
 import type { Sql } from "../db/client";
+import { nodeGrainSums } from "./rollups";
 
 /**
  * Rebuilds a crosswalk's rollups of a wave, for `organisations` or (when not given) all of them.
@@ -16,13 +17,8 @@ export async function buildCrosswalkRollups(tx: Sql, crosswalkId: number, waveId
   const only = organisations ? `and organisation_code = any($3::text[])` : "";
   if (organisations) params.push(organisations);
   await tx.query(`delete from crosswalk_rollups where crosswalk_id = $1 and wave_id = $2 ${only}`, params);
-  const person = "organisation_code, staff_group_code, archetype_code, band_code";
-  const finish = (grain: string, key: string, from: string, groupBy: string[]) =>
-    `select $1::int, $2::int, ${person}, ${grain}, ${key}, count(*)::int, sum(r)::int, sum(m)::int,
-            sum(r * r)::bigint, sum((r - m) * (r - m))::bigint, sum(r * (r - m))::bigint
-     from ${from} group by ${[person, ...groupBy].join(", ")}`;
   await tx.query(
-    `insert into crosswalk_rollups (crosswalk_id, wave_id, ${person}, grain, grain_key, respondents, required, met, sum_r2, sum_u2, sum_ru)
+    `insert into crosswalk_rollups (crosswalk_id, wave_id, organisation_code, staff_group_code, archetype_code, band_code, grain, grain_key, respondents, required, met, sum_r2, sum_u2, sum_ru)
      with pairs as (
        -- The wave's own capability of each 1:1 pair, and the later capability it is read as.
        select case when w.framework_id = x.from_framework_id then p.from_capability_id else p.to_capability_id end as capability_id,
@@ -44,26 +40,7 @@ export async function buildCrosswalkRollups(tx: Sql, crosswalkId: number, waveId
        join frameworks f on f.id = w.framework_id
        where r.wave_id = $2 ${organisations ? "and r.organisation_code = any($3::text[])" : ""}
          and strpos(p.from_badges, r.archetype_code) > 0 and strpos(p.to_badges, r.archetype_code) > 0
-     ), domain_level as materialized (
-       select ${person}, respondent, domain_code, level, count(*) as r, sum(met) as m
-       from required group by ${person}, respondent, domain_code, level
-     ), per_domain as (
-       select ${person}, domain_code, sum(r) as r, sum(m) as m from domain_level group by ${person}, respondent, domain_code
-     ), per_level as (
-       select ${person}, level, sum(r) as r, sum(m) as m from domain_level group by ${person}, respondent, level
-     ), per_all as (
-       select ${person}, sum(r) as r, sum(m) as m from domain_level group by ${person}, respondent
-     ), per_node as (
-       select q.organisation_code, q.staff_group_code, q.archetype_code, q.band_code, cn.node_type, cn.node_code,
-              count(*) as r, sum(q.met) as m
-       from required q join capability_nodes cn on cn.capability_id = q.capability_id and cn.node_type <> 'domain'
-       group by q.organisation_code, q.staff_group_code, q.archetype_code, q.band_code, q.respondent, cn.node_type, cn.node_code
-     )
-     ${finish("'domain_level'", "domain_code || ':' || level", "domain_level", ["domain_code", "level"])}
-     union all ${finish("'domain'", "domain_code", "per_domain", ["domain_code"])}
-     union all ${finish("'level'", "level::text", "per_level", ["level"])}
-     union all ${finish("'all'", "''", "per_all", [])}
-     union all ${finish("node_type", "node_code", "per_node", ["node_type", "node_code"])}`,
+     ), ${nodeGrainSums("$1::int, $2::int")}`,
     params,
   );
 }

@@ -74,56 +74,67 @@ export function attainmentRollupSql(source: string, wave: string): string {
      from placed group by wave_id, ${person}, domain_code, expected_level`;
 }
 
+const PERSON = "organisation_code, staff_group_code, archetype_code, band_code";
+
+/**
+ * The node-grain rollup rows from a CTE `required` (one row per required rating: the person-axis
+ * columns, `respondent`, `capability_id`, `level`, `domain_code`, `met` 0/1), each row led by
+ * `leading` (the target table's first columns). Per-respondent sums are built once at domain ×
+ * level and rolled up from there. Shared by the rollups and the crosswalked rollups.
+ */
+export function nodeGrainSums(leading: string): string {
+  // Sums per-respondent rows into one rollup row per person-axis cell × grain value.
+  const finish = (grain: string, key: string, from: string, groupBy: string[]) =>
+    `select ${leading}, ${PERSON}, ${grain}, ${key}, count(*)::int, sum(r)::int, sum(m)::int,
+            sum(r * r)::bigint, sum((r - m) * (r - m))::bigint, sum(r * (r - m))::bigint
+     from ${from} group by ${[PERSON, ...groupBy].join(", ")}`;
+  return `domain_level as materialized (
+       select ${PERSON}, respondent, domain_code, level, count(*) as r, sum(met) as m
+       from required group by ${PERSON}, respondent, domain_code, level
+     ), per_domain as (
+       select ${PERSON}, domain_code, sum(r) as r, sum(m) as m from domain_level group by ${PERSON}, respondent, domain_code
+     ), per_level as (
+       select ${PERSON}, level, sum(r) as r, sum(m) as m from domain_level group by ${PERSON}, respondent, level
+     ), per_all as (
+       select ${PERSON}, sum(r) as r, sum(m) as m from domain_level group by ${PERSON}, respondent
+     ), per_node as (
+       select q.organisation_code, q.staff_group_code, q.archetype_code, q.band_code, cn.node_type, cn.node_code,
+              count(*) as r, sum(q.met) as m
+       from required q join capability_nodes cn on cn.capability_id = q.capability_id and cn.node_type <> 'domain'
+       group by q.organisation_code, q.staff_group_code, q.archetype_code, q.band_code, q.respondent, cn.node_type, cn.node_code
+     )
+     ${finish("'domain_level'", "domain_code || ':' || level", "domain_level", ["domain_code", "level"])}
+     union all ${finish("'domain'", "domain_code", "per_domain", ["domain_code"])}
+     union all ${finish("'level'", "level::text", "per_level", ["level"])}
+     union all ${finish("'all'", "''", "per_all", [])}
+     union all ${finish("node_type", "node_code", "per_node", ["node_type", "node_code"])}`;
+}
+
 /**
  * Inserts rollups from `source`, a table with organisation_code, staff_group_code,
  * archetype_code, band_code, pseudonym, capability_id and rating (one row per respondent ×
  * capability). Per-respondent sums are built once at domain × level and rolled up from there.
  */
 export async function insertRollups(tx: Sql, waveId: number, source: string): Promise<void> {
-  const person = "organisation_code, staff_group_code, archetype_code, band_code";
-  const columns = `wave_id, ${person}, grain, grain_key, respondents, required, met, sum_r2, sum_u2, sum_ru`;
-  // Sums per-respondent rows into one rollup row per person-axis cell × grain value.
-  const finish = (grain: string, key: string, from: string, groupBy: string[]) =>
-    `select $1::int, ${person}, ${grain}, ${key}, count(*)::int, sum(r)::int, sum(m)::int,
-            sum(r * r)::bigint, sum((r - m) * (r - m))::bigint, sum(r * (r - m))::bigint
-     from ${from} group by ${[person, ...groupBy].join(", ")}`;
+  const columns = `wave_id, ${PERSON}, grain, grain_key, respondents, required, met, sum_r2, sum_u2, sum_ru`;
   await tx.query(
     `insert into rollups (${columns})
      with required as materialized (
        -- A rating counts only where the capability is badged with the respondent's archetype.
-       select s.organisation_code, s.staff_group_code, s.archetype_code, s.band_code, s.pseudonym,
+       select s.organisation_code, s.staff_group_code, s.archetype_code, s.band_code, s.pseudonym as respondent,
               c.id as capability_id, c.code, c.level, c.domain_code, (s.rating >= f.met_threshold)::int as met
        from ${source} s
        join capabilities c on c.id = s.capability_id
        join frameworks f on f.id = c.framework_id
        where strpos(c.archetypes, s.archetype_code) > 0
-     ), domain_level as materialized (
-       select ${person}, pseudonym, domain_code, level, count(*) as r, sum(met) as m
-       from required group by ${person}, pseudonym, domain_code, level
-     ), per_domain as (
-       select ${person}, domain_code, sum(r) as r, sum(m) as m from domain_level group by ${person}, pseudonym, domain_code
-     ), per_level as (
-       select ${person}, level, sum(r) as r, sum(m) as m from domain_level group by ${person}, pseudonym, level
-     ), per_all as (
-       select ${person}, sum(r) as r, sum(m) as m from domain_level group by ${person}, pseudonym
-     ), per_node as (
-       select q.organisation_code, q.staff_group_code, q.archetype_code, q.band_code, cn.node_type, cn.node_code,
-              count(*) as r, sum(q.met) as m
-       from required q join capability_nodes cn on cn.capability_id = q.capability_id and cn.node_type <> 'domain'
-       group by q.organisation_code, q.staff_group_code, q.archetype_code, q.band_code, q.pseudonym, cn.node_type, cn.node_code
-     )
-     ${finish("'domain_level'", "domain_code || ':' || level", "domain_level", ["domain_code", "level"])}
-     union all ${finish("'domain'", "domain_code", "per_domain", ["domain_code"])}
-     union all ${finish("'level'", "level::text", "per_level", ["level"])}
-     union all ${finish("'all'", "''", "per_all", [])}
-     union all ${finish("node_type", "node_code", "per_node", ["node_type", "node_code"])}`,
+     ), ${nodeGrainSums("$1::int")}`,
     [waveId],
   );
   await tx.query(`insert into attainment_rollups (${ATTAINMENT_ROLLUP_COLUMNS}) ${attainmentRollupSql(source, "$1::int")}`, [waveId]);
   // The capability grain: per cell, one array element per capability of the framework in
   // sort_order, 0 where nobody in the cell was required to rate it.
   await tx.query(
-    `insert into capability_rollups (wave_id, ${person}, required, met)
+    `insert into capability_rollups (wave_id, ${PERSON}, required, met)
      with required as materialized (
        select s.organisation_code, s.staff_group_code, s.archetype_code, coalesce(s.band_code, '') as band_key,
               c.sort_order, (s.rating >= f.met_threshold)::int as met
