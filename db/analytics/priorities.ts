@@ -9,9 +9,9 @@ import { ALL, cellKey, frameworkKey, geographyKey } from "./cube";
 import { strataOf } from "./coverage";
 import { planGaps, QueryError, type Filters } from "./dimensions";
 import { hiddenCells } from "./disclosure";
-import { checkFilterValues, gapMeta, type GapRow, type GapTable, queryCells, resolveWaves } from "./gaps";
+import { checkFilterValues, gapMeta, type GapRow, type GapTable, resolveWaves } from "./gaps";
 import { estimateStaffBelow, publishedShare, rankByLowerBound, type Share, type StratumEstimate } from "./priority-estimates";
-import { describeScope, NATIONAL, type Scope } from "./scope";
+import { describeScope, type Scope } from "./scope";
 import { dataStatus } from "./status";
 import { isSuppressed, publishedCount, suppressionThreshold } from "./suppression";
 
@@ -60,15 +60,19 @@ interface ItemCounts {
 /** Per organisation × staff group × item, from every organisation's data. */
 async function itemCounts(db: Sql, grain: PriorityGrain, wave: { id: number; label: string }): Promise<ItemCounts[]> {
   if (grain === "capability") {
-    const { cells } = await queryCells(db, NATIONAL, { by: ["organisation", "staff_group", "capability"], filters: { wave: wave.label } });
-    return cells.map((c) => ({
-      organisation: String(c.organisation),
-      staffGroup: String(c.staff_group),
-      item: String(c.capability),
-      itemName: String(c.capability_name),
-      below: c.required - c.met,
-      published: c.respondents,
-    }));
+    // Straight from the capability arrays, summed per organisation × staff group × position: every
+    // respondent rates a capability at most once, so its respondents are its required ratings.
+    return db.query<ItemCounts>(
+      `with x as (
+         select cr.organisation_code, cr.staff_group_code, u.position, sum(u.required)::int as published, sum(u.required - u.met)::int as below
+         from capability_rollups cr cross join lateral unnest(cr.required, cr.met) with ordinality as u(required, met, position)
+         where cr.wave_id = $1 and u.required > 0
+         group by 1, 2, 3)
+       select x.organisation_code as organisation, x.staff_group_code as "staffGroup", c.code as item, c.title as "itemName", x.below, x.published
+       from x join waves w on w.id = $1 join capabilities c on c.framework_id = w.framework_id and c.sort_order = x.position
+       order by c.sort_order`,
+      [wave.id],
+    );
   }
   return db.query<ItemCounts>(
     `select a.organisation_code as organisation, a.staff_group_code as "staffGroup", a.domain_code as item, n.title as "itemName",
@@ -188,13 +192,15 @@ export async function queryPriorities(
     (plan.filters.icb === undefined || s.icb === plan.filters.icb.toUpperCase()) &&
     (plan.filters.organisation === undefined || s.organisation === plan.filters.organisation.toUpperCase());
   const selected = strata.filter((s) => s.headcount > 0 && inArea(s));
-  const staffGroups = [...new Set(selected.map((s) => s.staffGroup))].sort();
+  const byStaffGroup = new Map<string, typeof selected>();
+  for (const s of selected) byStaffGroup.set(s.staffGroup, [...(byStaffGroup.get(s.staffGroup) ?? []), s]);
+  const staffGroups = [...byStaffGroup.keys()].sort();
   const names = new Map((await db.query<{ code: string; name: string }>("select code, name from staff_groups")).map((g) => [g.code, g.name]));
   const ranked = rankByLowerBound(
     items.flatMap((item) =>
       staffGroups.map((staffGroup) => {
-        const estimates: StratumEstimate[] = selected
-          .filter((s) => s.staffGroup === staffGroup)
+        const estimates: StratumEstimate[] = byStaffGroup
+          .get(staffGroup)!
           .map((s) => ({ headcount: s.headcount, share: shareFor(s.organisation, staffGroup, item.code) }));
         return { item, staffGroup, estimate: estimateStaffBelow(estimates) };
       }),
