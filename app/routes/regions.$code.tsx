@@ -1,4 +1,5 @@
-// A Region: headline figures and Organisation × Domain heatmap, with links to each organisation.
+// A Region: headline figures, Organisation × Domain heatmap with links to each organisation, and
+// the region's commissioning priorities.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
@@ -6,6 +7,7 @@ import { Chart } from "~/components/Chart";
 import { GapMatrixTable } from "~/components/GapMatrixTable";
 import { HeadlineFigures } from "~/components/HeadlineFigures";
 import { NoWaves, SuppressionNote } from "~/components/PageParts";
+import { PriorityTable } from "~/components/PriorityTable";
 import { WaveSelector } from "~/components/WaveSelector";
 import { pageTitle } from "~/lib/page-title";
 import { regionPage } from "~/lib/region.server";
@@ -25,7 +27,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageTitle(data ? `${data.region.name}${data.wave ? `, ${data.wave.name}` : ""}` : "Region");
 
 export default function RegionPage() {
-  const { region, wave, waves, headline, organisations, k } = useLoaderData<typeof loader>();
+  const { region, wave, waves, headline, organisations, priorities, k } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>
@@ -50,6 +52,12 @@ export default function RegionPage() {
               matrix={organisations.matrix}
             />
           ) : null}
+          <h2 id="priorities">Where to commission training</h2>
+          {priorities && "rows" in priorities ? (
+            <PriorityTable list={priorities} area={region.name} />
+          ) : (
+            <p>Commissioning priorities need the wave's staff in post: {priorities?.unavailable}</p>
+          )}
           <SuppressionNote k={k} />
         </>
       )}

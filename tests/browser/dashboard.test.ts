@@ -131,6 +131,34 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
     expect((await bad.json()).error).toContain("weighted=yes: use true or false");
   });
 
+  it("shows the region's commissioning priorities with the figures of the list, and downloads the whole list", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/regions/Y56?wave=${LATEST}`, { waitUntil: "networkidle" });
+    const table = page.locator("#priority-table");
+    await expect(table.locator("caption").innerText()).resolves.toContain("Commissioning priorities, London");
+    const api = await (await fetch(`${server.url}/api/priorities?region=Y56&wave=${LATEST}`)).json();
+    const ranked = api.rows.filter((r: { rank: number | null }) => r.rank !== null);
+    const rows = table.locator("tbody tr");
+    expect(await rows.count()).toBe(Math.min(20, ranked.length));
+    // The first row reads as the list's first row: rank, statement, staff group, counts, interval.
+    const first = (await rows.first().locator("th, td").allInnerTexts()).map((t) => t.trim());
+    const count = (n: number) => n.toLocaleString("en-GB");
+    expect(first.slice(0, 6)).toEqual([
+      "1",
+      `${ranked[0].capability} ${ranked[0].capability_name}`,
+      ranked[0].staff_group_name,
+      count(ranked[0].headcount),
+      count(ranked[0].staff_below),
+      `${count(ranked[0].staff_below_low)} to ${count(ranked[0].staff_below_high)}`,
+    ]);
+    const csvHref = await page.locator("a", { hasText: /^CSV$/ }).getAttribute("href");
+    const csv = (await (await fetch(`${server.url}${csvHref}`)).text()).trimEnd().split("\r\n");
+    expect(csv).toHaveLength(api.rows.length + 1);
+    const arrowHref = await page.locator("a", { hasText: /^Arrow$/ }).getAttribute("href");
+    expect(tableFromIPC(new Uint8Array(await (await fetch(`${server.url}${arrowHref}`)).arrayBuffer())).numRows).toBe(api.rows.length);
+    await page.close();
+  });
+
   it("serves the commissioning-priority list at /api/priorities as JSON, CSV and Arrow", async () => {
     const query = `${server.url}/api/priorities?wave=${LATEST}&region=Y56`;
     const json = await (await fetch(query)).json();
