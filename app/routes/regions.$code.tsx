@@ -1,9 +1,10 @@
 // A Region: headline figures, Organisation × Domain heatmap with links to each organisation, and
-// the region's commissioning priorities.
+// a funnel plot of its organisations against England, and its commissioning priorities.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
 import { Chart } from "~/components/Chart";
+import { FunnelTable } from "~/components/FunnelTable";
 import { GapMatrixTable } from "~/components/GapMatrixTable";
 import { HeadlineFigures } from "~/components/HeadlineFigures";
 import { NoWaves, SuppressionNote } from "~/components/PageParts";
@@ -27,7 +28,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageTitle(data ? `${data.region.name}${data.wave ? `, ${data.wave.name}` : ""}` : "Region");
 
 export default function RegionPage() {
-  const { region, wave, waves, headline, organisations, priorities, k } = useLoaderData<typeof loader>();
+  const { region, wave, waves, headline, organisations, funnel, priorities, k } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>
@@ -51,6 +52,17 @@ export default function RegionPage() {
               caption={`Gap rate by organisation and domain, ${region.name}, ${wave.name}`}
               matrix={organisations.matrix}
             />
+          ) : null}
+          {funnel ? (
+            <>
+              <h2>Organisations against England</h2>
+              <p>
+                Small organisations' rates swing further by chance. Only an organisation outside the limits differs from
+                England by more than chance would explain.
+              </p>
+              <Chart html={funnel.chart} />
+              {funnel.rows.length ? <FunnelTable rows={funnel.rows} area={region.name} wave={wave.label} /> : null}
+            </>
           ) : null}
           <h2 id="priorities">Where to commission training</h2>
           {priorities && "rows" in priorities ? (

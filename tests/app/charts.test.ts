@@ -7,6 +7,8 @@ import { heatmapSummary, renderGapHeatmap } from "~/charts/heatmap.server";
 import { NO_DATA_MESSAGE } from "~/charts/render.server";
 import { renderTopCapabilities, topCapabilities } from "~/charts/top-capabilities.server";
 import { toGapMatrix } from "~/lib/gap-matrix";
+import { funnelSummary, limitCurves, renderFunnel } from "~/charts/funnel.server";
+import { funnelLimits } from "~db/analytics/funnel";
 
 const published = (region: string, name: string, domain: string, domainName: string, gap: number, respondents = 120): GapRow => ({
   region, region_name: name, domain, domain_name: domainName, respondents, required: 100, met: 100 - gap * 100, gap_rate: gap, suppressed: false,
@@ -165,5 +167,46 @@ describe("top capabilities", () => {
     const out = renderTopCapabilities({ id: "top", title: "Largest gaps", ranked: topCapabilities([capability("2-03", null)]), suppressedCount: 1, k: 10 });
     expect(out).toContain(NO_DATA_MESSAGE);
     expect(out).not.toContain("<svg");
+  });
+});
+
+describe("funnel plot", () => {
+  const basis = { p0: 0.4, sigma1: 0.3266, phi: 1 };
+  const point = (organisation: string, respondents: number, gapRate: number, flag: string, inArea = true) => ({
+    organisation,
+    name: `Trust ${organisation}`,
+    respondents,
+    gapRate,
+    flag,
+    inArea,
+  });
+
+  it("draws both limits at the funnel's formula along the respondents axis", () => {
+    const curves = limitCurves(basis, 400);
+    // docs/metrics.md worked example: at 16 respondents the 95% limits are 0.4 ± 1.959964 × 0.3266 ÷ 4.
+    const at16 = funnelLimits(basis, 16, 1.959964);
+    expect(at16.low).toBeCloseTo(0.24, 2);
+    expect(at16.high).toBeCloseTo(0.56, 2);
+    for (const c of curves) {
+      const z = c.z === "95%" ? 1.959964 : 3.090232;
+      expect(c.high).toBeCloseTo(Math.min(1, 0.4 + (z * 0.3266) / Math.sqrt(c.n)), 12);
+      expect(c.low).toBeCloseTo(Math.max(0, 0.4 - (z * 0.3266) / Math.sqrt(c.n)), 12);
+    }
+    expect(Math.max(...curves.map((c) => c.n))).toBeGreaterThanOrEqual(400);
+  });
+
+  it("summarises the area's organisations from the same points, others left out", () => {
+    const points = [
+      point("A", 50, 0.7, "above 95% limit"),
+      point("B", 80, 0.41, "within limits"),
+      point("C", 90, 0.1, "below 99.8% limit"),
+      point("D", 60, 0.9, "above 99.8% limit", false),
+    ];
+    expect(funnelSummary("London", points, basis)).toBe(
+      "England's gap rate is 40.0%. Of London's 3 organisations shown, 1 lies above the 95% limit (a larger gap than chance explains), 1 below it, and 1 within the limits.",
+    );
+    const html = renderFunnel({ id: "f", title: "Funnel", area: "London", points, basis });
+    expect(html).toContain('role="img"');
+    expect(renderFunnel({ id: "f", title: "Funnel", area: "London", points: [], basis })).toContain("No data");
   });
 });

@@ -159,6 +159,28 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
     await page.close();
   });
 
+  it("draws the region's organisations on England's funnel, with the same figures in its table", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/regions/Y56?wave=${LATEST}`, { waitUntil: "networkidle" });
+    await expect(page.locator("#funnel svg[role='img']").count()).resolves.toBe(1);
+    const api = await (await fetch(`${server.url}/api/funnel?wave=${LATEST}`)).json();
+    const gaps = await (await fetch(`${server.url}/api/gaps?by=organisation&region=Y56&wave=${LATEST}`)).json();
+    const london = new Set(gaps.rows.map((r: { organisation: string }) => r.organisation));
+    const points = api.rows.filter((r: { organisation: string; suppressed: boolean }) => london.has(r.organisation) && !r.suppressed);
+    // One diamond per published London organisation, and one table row each with its rate and flag.
+    await expect(page.locator("#funnel g[fill='#005eb8'] path").count()).resolves.toBe(points.length);
+    const rows = await page.locator("#funnel-table tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("th, td")].map((c) => c.textContent!.trim())));
+    expect(rows).toHaveLength(points.length);
+    const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+    for (const p of points) {
+      const row = rows.find((r) => r[0] === p.organisation_name)!;
+      expect([row[2], row[3], row[4]]).toEqual([percent(p.gap_rate), `${percent(p.limit95_low)} to ${percent(p.limit95_high)}`, p.funnel_flag]);
+    }
+    const within = points.filter((p: { funnel_flag: string }) => p.funnel_flag === "within limits").length;
+    await expect(page.locator("#funnel .app-chart__summary").innerText()).resolves.toContain(`${within} within the limits`);
+    await page.close();
+  });
+
   it("serves the commissioning-priority list at /api/priorities as JSON, CSV and Arrow", async () => {
     const query = `${server.url}/api/priorities?wave=${LATEST}&region=Y56`;
     const json = await (await fetch(query)).json();
