@@ -12,3 +12,7 @@ export function englandCrumb(wave?: string | null): Crumb {
 export function regionCrumb(region: { code: string; name: string }, wave?: string | null): Crumb {
   return { href: withWaveLabel(`/regions/${region.code}`, wave), text: region.name };
 }
+
+export function icbCrumb(icb: { code: string; name: string }, wave?: string | null): Crumb {
+  return { href: withWaveLabel(`/icbs/${icb.code}`, wave), text: icb.name };
+}

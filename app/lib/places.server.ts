@@ -10,6 +10,12 @@ export interface Place {
 export interface OrganisationPlace extends Place {
   /** The region at the reference date, or the latest known one; null if it has no membership. */
   region: Place | null;
+  /** The ICB at the same date, from the same membership. */
+  icb: Place | null;
+}
+
+export interface IcbPlace extends Place {
+  region: Place;
 }
 
 export async function findRegion(db: Sql, code: string): Promise<Place | null> {
@@ -21,14 +27,36 @@ export async function findOrganisation(db: Sql, code: string, referenceDate: str
   const [organisation] = await db.query<Place>("select code, name from organisations where code = upper($1)", [code]);
   if (!organisation) return null;
   // Prefer the membership valid at the reference date; otherwise the most recent one.
-  const [region] = await db.query<Place>(
-    `select r.code, r.name
-     from organisation_memberships m join regions r on r.code = m.region_code
+  const [membership] = await db.query<{ code: string; name: string; icb_code: string; icb_name: string }>(
+    `select r.code, r.name, i.code as icb_code, i.name as icb_name
+     from organisation_memberships m join regions r on r.code = m.region_code join icbs i on i.code = m.icb_code
      where m.organisation_code = $1
      order by ($2::date is not null and $2::date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)) desc,
               m.valid_from desc
      limit 1`,
     [organisation.code, referenceDate],
   );
-  return { ...organisation, region: region ?? null };
+  return {
+    ...organisation,
+    region: membership ? { code: membership.code, name: membership.name } : null,
+    icb: membership ? { code: membership.icb_code, name: membership.icb_name } : null,
+  };
+}
+
+export async function findIcb(db: Sql, code: string): Promise<IcbPlace | null> {
+  const [icb] = await db.query<{ code: string; name: string; region_code: string; region_name: string }>(
+    `select i.code, i.name, r.code as region_code, r.name as region_name from icbs i join regions r on r.code = i.region_code
+     where i.code = upper($1)`,
+    [code],
+  );
+  return icb ? { code: icb.code, name: icb.name, region: { code: icb.region_code, name: icb.region_name } } : null;
+}
+
+/** The ICBs of a region on a date (the wave's reference date): ICBs merge and are renamed. */
+export async function icbsOf(db: Sql, regionCode: string, referenceDate: string): Promise<Place[]> {
+  return db.query<Place>(
+    `select code, name from icbs where region_code = $1 and $2::date between valid_from and coalesce(valid_to, 'infinity'::date)
+     order by name`,
+    [regionCode, referenceDate],
+  );
 }

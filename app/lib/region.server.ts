@@ -1,37 +1,47 @@
-// Data for a Region's page: headline figures and organisations × domain.
+// Data for a Region's or an ICB's page: headline figures, organisations × domain, the funnel of
+// its organisations against England, and its commissioning priorities.
 import { suppressionThreshold } from "~db/analytics/suppression";
+import type { Wave } from "~db/waves";
+import type { Sql } from "~db/client";
 import { getDatabase } from "./db.server";
 import { waveName } from "./format";
+import { type FunnelFigure, funnelFigure } from "./funnel-figure.server";
 import { domainHeatmap, type HeatmapFigure, type Headline, headline, headlineForFigure } from "./gap-figures.server";
 import { notFound } from "./http.server";
-import { type FunnelFigure, funnelFigure } from "./funnel-figure.server";
+import { findIcb, findRegion, type IcbPlace, icbsOf, type Place } from "./places.server";
 import { type PriorityList, priorityList } from "./priorities.server";
-import { findRegion, type Place } from "./places.server";
 import { chooseWave, type WaveOption, withWave } from "./waves.server";
 
-export interface RegionPage {
-  region: Place;
+/** What a region's and an ICB's page both show. */
+export interface AreaFigures {
   wave: WaveOption | null;
   waves: WaveOption[];
   headline: Headline | null;
   organisations: HeatmapFigure | null;
   funnel: FunnelFigure | null;
-  /** The region's commissioning priorities, or why there are none (no headcount for the wave). */
+  /** The area's commissioning priorities, or why there are none (no headcount for the wave). */
   priorities: PriorityList | { unavailable: string } | null;
   k: number;
 }
 
-export async function regionPage(code: string, url: URL): Promise<RegionPage> {
-  const db = getDatabase();
-  const region = await findRegion(db, code);
-  if (!region) throw notFound(`There is no NHS England region with the code “${code}”.`);
-  const { wave, options } = await chooseWave(db, url.searchParams.get("wave"));
-  if (!wave) return { region, wave: null, waves: options, headline: null, organisations: null, funnel: null, priorities: null, k: suppressionThreshold() };
+export interface RegionPage extends AreaFigures {
+  region: Place;
+  /** The region's ICBs at the wave's reference date, for drilling down. */
+  icbs: Place[];
+}
+
+export interface IcbPage extends AreaFigures {
+  icb: IcbPlace;
+}
+
+async function areaFigures(db: Sql, wave: Wave | null, options: WaveOption[], area: { kind: "region" | "icb"; code: string; name: string }): Promise<AreaFigures> {
+  if (!wave) return { wave: null, waves: options, headline: null, organisations: null, funnel: null, priorities: null, k: suppressionThreshold() };
+  const filters = { [area.kind]: area.code };
   const organisations = await domainHeatmap(db, {
     id: "organisation-heatmap",
-    title: `Gap rate by organisation and domain, ${region.name}, ${waveName(wave.label)}`,
+    title: `Gap rate by organisation and domain, ${area.name}, ${waveName(wave.label)}`,
     wave,
-    filters: { region: region.code },
+    filters,
     rowDimension: "organisation",
     columnDimension: "domain",
     rowNoun: "Organisation",
@@ -39,13 +49,32 @@ export async function regionPage(code: string, url: URL): Promise<RegionPage> {
     href: (org) => withWave(`/organisations/${org}`, wave),
   });
   return {
-    region,
     wave: { label: wave.label, name: waveName(wave.label) },
     waves: options,
-    headline: headlineForFigure(await headline(db, wave, { region: region.code }, { kind: "region", code: region.code }), organisations),
+    headline: headlineForFigure(await headline(db, wave, filters, { kind: area.kind, code: area.code }), organisations),
     organisations,
-    funnel: await funnelFigure(db, wave.label, { name: region.name, filters: { region: region.code } }),
-    priorities: await priorityList(db, { region: region.code, wave: wave.label }),
+    funnel: await funnelFigure(db, wave.label, { name: area.name, filters }),
+    priorities: await priorityList(db, { ...filters, wave: wave.label }),
     k: organisations.k,
   };
+}
+
+export async function regionPage(code: string, url: URL): Promise<RegionPage> {
+  const db = getDatabase();
+  const region = await findRegion(db, code);
+  if (!region) throw notFound(`There is no NHS England region with the code “${code}”.`);
+  const { wave, options } = await chooseWave(db, url.searchParams.get("wave"));
+  return {
+    region,
+    icbs: wave ? await icbsOf(db, region.code, wave.referenceDate) : [],
+    ...(await areaFigures(db, wave, options, { kind: "region", ...region })),
+  };
+}
+
+export async function icbPage(code: string, url: URL): Promise<IcbPage> {
+  const db = getDatabase();
+  const icb = await findIcb(db, code);
+  if (!icb) throw notFound(`There is no integrated care board with the code “${code}”.`);
+  const { wave, options } = await chooseWave(db, url.searchParams.get("wave"));
+  return { icb, ...(await areaFigures(db, wave, options, { kind: "icb", code: icb.code, name: icb.name })) };
 }

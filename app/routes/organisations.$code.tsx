@@ -7,7 +7,7 @@ import { GapMatrixTable } from "~/components/GapMatrixTable";
 import { HeadlineFigures } from "~/components/HeadlineFigures";
 import { NoWaves, SuppressionNote } from "~/components/PageParts";
 import { WaveSelector } from "~/components/WaveSelector";
-import { englandCrumb, regionCrumb } from "~/lib/links";
+import { englandCrumb, icbCrumb, regionCrumb } from "~/lib/links";
 import { organisationPage } from "~/lib/organisation.server";
 import { pageTitle } from "~/lib/page-title";
 
@@ -22,7 +22,8 @@ export const handle: BreadcrumbHandle = {
     const page = data as Data | undefined;
     const wave = page?.wave?.label;
     const region = page?.organisation.region;
-    return region ? [englandCrumb(wave), regionCrumb(region, wave)] : [englandCrumb(wave)];
+    const icb = page?.organisation.icb;
+    return [englandCrumb(wave), ...(region ? [regionCrumb(region, wave)] : []), ...(icb ? [icbCrumb(icb, wave)] : [])];
   },
 };
 

@@ -1,18 +1,15 @@
-// A Region: headline figures, Organisation × Domain heatmap with links to each organisation, and
-// a funnel plot of its organisations against England, and its commissioning priorities.
+// A Region: headline figures, its ICBs, Organisation × Domain heatmap with links to each
+// organisation, a funnel plot of its organisations against England, and its commissioning priorities.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { AreaSections } from "~/components/AreaSections";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
-import { Chart } from "~/components/Chart";
-import { FunnelTable } from "~/components/FunnelTable";
-import { GapMatrixTable } from "~/components/GapMatrixTable";
 import { HeadlineFigures } from "~/components/HeadlineFigures";
-import { NoWaves, SuppressionNote } from "~/components/PageParts";
-import { PriorityTable } from "~/components/PriorityTable";
+import { NoWaves } from "~/components/PageParts";
 import { WaveSelector } from "~/components/WaveSelector";
 import { pageTitle } from "~/lib/page-title";
 import { regionPage } from "~/lib/region.server";
-import { englandCrumb } from "~/lib/links";
+import { englandCrumb, withWaveLabel } from "~/lib/links";
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   return regionPage(params.code ?? "", new URL(request.url));
@@ -28,7 +25,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageTitle(data ? `${data.region.name}${data.wave ? `, ${data.wave.name}` : ""}` : "Region");
 
 export default function RegionPage() {
-  const { region, wave, waves, headline, organisations, funnel, priorities, k } = useLoaderData<typeof loader>();
+  const page = useLoaderData<typeof loader>();
+  const { region, wave, waves, headline, icbs } = page;
   return (
     <>
       <h1>
@@ -38,39 +36,24 @@ export default function RegionPage() {
         </span>
       </h1>
       <WaveSelector waves={waves} selected={wave?.label ?? null} />
-      {!wave || !headline || !organisations ? (
+      {!wave || !headline ? (
         <NoWaves />
       ) : (
         <>
           <HeadlineFigures headline={headline} />
-          <h2>Gaps by organisation and domain</h2>
-          <p>Select an organisation to see its staff groups.</p>
-          <Chart html={organisations.chart} />
-          {organisations.matrix.rows.length ? (
-            <GapMatrixTable
-              id="organisation-table"
-              caption={`Gap rate by organisation and domain, ${region.name}, ${wave.name}`}
-              matrix={organisations.matrix}
-            />
+          {icbs.length ? (
+            <nav aria-labelledby="icbs-heading">
+              <h2 id="icbs-heading">Integrated care boards</h2>
+              <ul className="nhsuk-list nhsuk-list--bullet">
+                {icbs.map((icb) => (
+                  <li key={icb.code}>
+                    <Link to={withWaveLabel(`/icbs/${icb.code}`, wave.label)}>{icb.name}</Link>
+                  </li>
+                ))}
+              </ul>
+            </nav>
           ) : null}
-          {funnel ? (
-            <>
-              <h2>Organisations against England</h2>
-              <p>
-                Small organisations' rates swing further by chance. Only an organisation outside the limits differs from
-                England by more than chance would explain.
-              </p>
-              <Chart html={funnel.chart} />
-              {funnel.rows.length ? <FunnelTable rows={funnel.rows} area={region.name} wave={wave.label} /> : null}
-            </>
-          ) : null}
-          <h2 id="priorities">Where to commission training</h2>
-          {priorities && "rows" in priorities ? (
-            <PriorityTable list={priorities} area={region.name} />
-          ) : (
-            <p>Commissioning priorities need the wave's staff in post: {priorities?.unavailable}</p>
-          )}
-          <SuppressionNote k={k} />
+          <AreaSections area={region.name} figures={page} />
         </>
       )}
     </>

@@ -64,14 +64,41 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
     await page.close();
   });
 
-  it("has no accessibility violations (axe-core) on the England, region and organisation pages", async () => {
+  it("has no accessibility violations (axe-core) on the England, region, ICB and organisation pages", async () => {
     const page = await browser.newPage();
-    for (const path of ["/", "/regions/Y61", "/organisations/RGT"]) {
+    for (const path of ["/", "/regions/Y61", "/icbs/S1Y5D", "/organisations/RGT"]) {
       await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
       await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
       const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run());
       expect(result.violations.map((v) => `${path}: ${v.id}`)).toEqual([]);
     }
+    await page.close();
+  });
+
+  it("drills down England → region → ICB → organisation, with the ICB in the organisation's breadcrumbs", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/regions/Y56?wave=${LATEST}`, { waitUntil: "networkidle" });
+    const icbLinks = page.locator("nav[aria-labelledby='icbs-heading'] a");
+    expect(await icbLinks.count()).toBeGreaterThan(0);
+    // The ICB holding the fixture's London trusts (RAL, RKE) at the wave's reference date.
+    await page.locator("nav[aria-labelledby='icbs-heading'] a[href^='/icbs/Z9B2Z']").click();
+    await page.waitForURL(/\/icbs\/[A-Z0-9]+\?wave=/);
+    await page.locator("h1", { hasText: "Integrated care board in London" }).waitFor();
+    await expect(page.locator(".nhsuk-breadcrumb__list").innerText()).resolves.toMatch(/England\s+London/);
+    // The ICB's own sections: its organisations' heatmap, the funnel and its priorities.
+    for (const id of ["#organisation-heatmap", "#funnel", "#priority-table"]) expect(await page.locator(id).count()).toBe(1);
+    const icb = new URL(page.url()).pathname.split("/").pop()!;
+    const api = await (await fetch(`${server.url}/api/priorities?icb=${icb}&wave=${LATEST}`)).json();
+    await expect(page.locator("#priority-table tbody tr").first().locator("td").nth(3).innerText()).resolves.toBe(
+      api.rows[0].staff_below.toLocaleString("en-GB"),
+    );
+    const organisation = page.locator("#organisation-table a").first();
+    await organisation.click();
+    await page.waitForURL(/\/organisations\//);
+    await page.locator("h1", { hasText: "ODS code" }).waitFor();
+    const crumbs = await page.locator(".nhsuk-breadcrumb__list a").allInnerTexts();
+    expect(crumbs.slice(0, 2)).toEqual(["England", "London"]);
+    expect(crumbs).toHaveLength(3); // England, London, the ICB
     await page.close();
   });
 

@@ -1,0 +1,54 @@
+// An ICB: headline figures, Organisation × Domain heatmap with links to each organisation, a funnel
+// plot of its organisations against England, and its commissioning priorities.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { AreaSections } from "~/components/AreaSections";
+import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
+import { HeadlineFigures } from "~/components/HeadlineFigures";
+import { NoWaves } from "~/components/PageParts";
+import { WaveSelector } from "~/components/WaveSelector";
+import { englandCrumb, regionCrumb } from "~/lib/links";
+import { pageTitle } from "~/lib/page-title";
+import { icbPage } from "~/lib/region.server";
+
+export async function loader({ params, request }: LoaderFunctionArgs) {
+  return icbPage(params.code ?? "", new URL(request.url));
+}
+
+type Data = Awaited<ReturnType<typeof loader>>;
+
+export const handle: BreadcrumbHandle = {
+  breadcrumbs: (data) => {
+    const page = data as Data | undefined;
+    const wave = page?.wave?.label;
+    return page ? [englandCrumb(wave), regionCrumb(page.icb.region, wave)] : [englandCrumb(wave)];
+  },
+};
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  pageTitle(data ? `${data.icb.name}${data.wave ? `, ${data.wave.name}` : ""}` : "Integrated care board");
+
+export default function IcbPage() {
+  const page = useLoaderData<typeof loader>();
+  const { icb, wave, waves, headline } = page;
+  return (
+    <>
+      <h1>
+        {icb.name}
+        <span className="nhsuk-caption-l nhsuk-caption--bottom">
+          Integrated care board in {icb.region.name}
+          {wave ? `, ${wave.name} survey wave` : ""}
+        </span>
+      </h1>
+      <WaveSelector waves={waves} selected={wave?.label ?? null} />
+      {!wave || !headline ? (
+        <NoWaves />
+      ) : (
+        <>
+          <HeadlineFigures headline={headline} />
+          <AreaSections area={icb.name} figures={page} />
+        </>
+      )}
+    </>
+  );
+}
