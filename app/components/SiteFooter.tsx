@@ -1,5 +1,5 @@
-// The NHS.UK footer (meta variant). Links only to pages that exist for this visitor: the ingest
-// page is listed only while the server offers it (bound to loopback, pending sign-in).
+// The NHS.UK footer (meta variant). Links only to pages that exist for this visitor: the data page
+// always; the ingest page only while the server offers it (bound to loopback, pending sign-in).
 import { Link } from "@remix-run/react";
 
 export function SiteFooter({ ingest = false }: { ingest?: boolean }) {
@@ -7,9 +7,16 @@ export function SiteFooter({ ingest = false }: { ingest?: boolean }) {
     <footer className="nhsuk-footer" role="contentinfo">
       <div className="nhsuk-width-container">
         <div className="nhsuk-footer__meta">
+          <h2 className="nhsuk-u-visually-hidden">Support links</h2>
+          <ul className="nhsuk-footer__list">
+            <li className="nhsuk-footer__list-item">
+              <Link className="nhsuk-footer__list-item-link" to="/data">
+                About the data
+              </Link>
+            </li>
+          </ul>
           {ingest ? (
             <>
-              <h2 className="nhsuk-u-visually-hidden">Support links</h2>
               <ul className="nhsuk-footer__list">
                 <li className="nhsuk-footer__list-item">
                   <Link className="nhsuk-footer__list-item-link" to="/ingest">

@@ -64,9 +64,9 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
     await page.close();
   });
 
-  it("has no accessibility violations (axe-core) on the England, region, ICB and organisation pages", async () => {
+  it("has no accessibility violations (axe-core) on the England, region, ICB, organisation and data pages", async () => {
     const page = await browser.newPage();
-    for (const path of ["/", "/regions/Y61", "/icbs/S1Y5D", "/organisations/RGT"]) {
+    for (const path of ["/", "/regions/Y61", "/icbs/S1Y5D", "/organisations/RGT", "/data"]) {
       await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
       await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
       const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run());
@@ -99,6 +99,25 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
     const crumbs = await page.locator(".nhsuk-breadcrumb__list a").allInnerTexts();
     expect(crumbs.slice(0, 2)).toEqual(["England", "London"]);
     expect(crumbs).toHaveLength(3); // England, London, the ICB
+    await page.close();
+  });
+
+  it("shows the waves with their status and each organisation's submission and response rate on the Data page", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?wave=${LATEST}`, { waitUntil: "networkidle" });
+    await page.getByRole("link", { name: "About the data" }).click();
+    await page.locator("h1", { hasText: "About the data" }).waitFor();
+    const waves = await page.locator("#wave-table tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("th, td")].map((c) => c.textContent!.trim())));
+    expect(waves.map((w) => w[1])).toEqual(FIXTURE_WAVES.map(() => "Provisional")); // the fixture's waves are open
+    const api = await (await fetch(`${server.url}/api/gaps?by=organisation&wave=${LATEST}&weighted=true`)).json();
+    const rows = await page.locator("#coverage-table tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("th, td")].map((c) => c.textContent!.trim())));
+    expect(rows).toHaveLength(api.rows.length);
+    for (const r of api.rows) {
+      const row = rows.find((x) => x[0] === r.organisation_name)!;
+      if (r.suppressed) expect(row[2]).toBe("suppressed");
+      else expect([row[2], row[3], row[4].replace(/\s*Low$/, "")]).toEqual([r.respondents.toLocaleString("en-GB"), r.headcount.toLocaleString("en-GB"), `${(r.response_rate * 100).toFixed(1)}%`]);
+      expect(row[1]).toMatch(/\d{4} at \d{2}:\d{2}$/); // when it was submitted
+    }
     await page.close();
   });
 
