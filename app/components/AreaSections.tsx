@@ -33,7 +33,7 @@ export function AreaSections({ area, figures }: { area: string; figures: AreaFig
       {priorities && "rows" in priorities && priorities.rows.length ? (
         <PriorityTable list={priorities} area={area} />
       ) : priorities && "rows" in priorities ? (
-        <p>No estimate can be published for {area} in this wave: none of its organisations reported.</p>
+        <p>No estimate can be published for {area} in this wave: its organisations have no published figures yet.</p>
       ) : (
         <p>Commissioning priorities need the wave's staff in post: {priorities?.unavailable}</p>
       )}
