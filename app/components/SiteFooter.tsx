@@ -1,5 +1,5 @@
 // The NHS.UK footer (meta variant). Links only to pages that exist for this visitor: the data page
-// always; the ingest page only while the server offers it (bound to loopback, pending sign-in).
+// methodology and accessibility statement always; the ingest page only while the server offers it (bound to loopback, pending sign-in).
 import { Link } from "@remix-run/react";
 
 export function SiteFooter({ ingest = false }: { ingest?: boolean }) {
@@ -12,6 +12,16 @@ export function SiteFooter({ ingest = false }: { ingest?: boolean }) {
             <li className="nhsuk-footer__list-item">
               <Link className="nhsuk-footer__list-item-link" to="/data">
                 About the data
+              </Link>
+            </li>
+            <li className="nhsuk-footer__list-item">
+              <Link className="nhsuk-footer__list-item-link" to="/methodology">
+                Methodology
+              </Link>
+            </li>
+            <li className="nhsuk-footer__list-item">
+              <Link className="nhsuk-footer__list-item-link" to="/accessibility">
+                Accessibility statement
               </Link>
             </li>
           </ul>

@@ -64,9 +64,9 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
     await page.close();
   });
 
-  it("has no accessibility violations (axe-core) on the England, region, ICB, organisation and data pages", async () => {
+  it("has no accessibility violations (axe-core) on the England, region, ICB, organisation, data, methodology and accessibility pages", async () => {
     const page = await browser.newPage();
-    for (const path of ["/", "/regions/Y61", "/icbs/S1Y5D", "/organisations/RGT", "/data"]) {
+    for (const path of ["/", "/regions/Y61", "/icbs/S1Y5D", "/organisations/RGT", "/data", "/methodology", "/accessibility"]) {
       await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
       await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
       const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run());
@@ -118,6 +118,21 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
       else expect([row[2], row[3], row[4].replace(/\s*Low$/, "")]).toEqual([r.respondents.toLocaleString("en-GB"), r.headcount.toLocaleString("en-GB"), `${(r.response_rate * 100).toFixed(1)}%`]);
       expect(row[1]).toMatch(/\d{4} at \d{2}:\d{2}$/); // when it was submitted
     }
+    await page.close();
+  });
+
+  it("shows the methodology from docs/metrics.md and the accessibility statement, both linked from the footer", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`, { waitUntil: "networkidle" });
+    await page.getByRole("link", { name: "Methodology" }).click();
+    await page.locator("h1", { hasText: "Methodology" }).waitFor();
+    // The contents list leads to each section of the definitions.
+    await page.locator(".nhsuk-contents-list a", { hasText: "Disclosure control" }).click();
+    await expect(page.locator("h2#disclosure-control").isVisible()).resolves.toBe(true);
+    expect(await page.locator(".app-prose table.nhsuk-table").count()).toBeGreaterThan(0);
+    await page.getByRole("link", { name: "Accessibility statement" }).click();
+    await page.locator("h1", { hasText: "Accessibility statement for Capability Gap Analytics" }).waitFor();
+    await expect(page.locator("h3", { hasText: "Compliance status" }).count()).resolves.toBe(1);
     await page.close();
   });
 
