@@ -16,13 +16,27 @@ export interface EnglandOverview {
   headline: Headline | null;
   regions: HeatmapFigure | null;
   capabilities: { ranked: RankedCapability[]; chart: string; suppressedCount: number } | null;
+  /** Response coverage by region, with the gap rate weighted to the workforce (null without a headcount). */
+  coverage: RegionCoverage[] | null;
   k: number;
+}
+
+export interface RegionCoverage {
+  region: string;
+  name: string;
+  suppressed: boolean;
+  respondents: number | null;
+  headcount: number | null;
+  responseRate: number | null;
+  lowResponse: boolean | null;
+  gapRate: number | null;
+  weighted: { rate: number; low: number; high: number } | null;
 }
 
 export async function englandOverview(url: URL): Promise<EnglandOverview> {
   const db = getDatabase();
   const { wave, options } = await chooseWave(db, url.searchParams.get("wave"));
-  if (!wave) return { wave: null, waves: options, headline: null, regions: null, capabilities: null, k: suppressionThreshold() };
+  if (!wave) return { wave: null, waves: options, headline: null, regions: null, capabilities: null, coverage: null, k: suppressionThreshold() };
   const name = waveName(wave.label);
   const regions = await domainHeatmap(db, {
     id: "region-heatmap",
@@ -44,12 +58,30 @@ export async function englandOverview(url: URL): Promise<EnglandOverview> {
     suppressedCount,
     k: regions.k,
   });
+  const byRegion = await queryGaps(db, NATIONAL, { by: ["region"], filters: { wave: wave.label }, weighted: true });
+  const coverage = byRegion.meta.coverage?.headcount_waves.length
+    ? byRegion.rows.map((r) => ({
+        region: String(r.region),
+        name: String(r.region_name),
+        suppressed: r.suppressed === true,
+        respondents: r.respondents as number | null,
+        headcount: r.headcount as number | null,
+        responseRate: r.response_rate as number | null,
+        lowResponse: r.low_response as boolean | null,
+        gapRate: r.gap_rate as number | null,
+        weighted:
+          typeof r.weighted_gap_rate === "number"
+            ? { rate: r.weighted_gap_rate, low: r.weighted_ci_low as number, high: r.weighted_ci_high as number }
+            : null,
+      }))
+    : null;
   return {
     wave: { label: wave.label, name },
     waves: options,
     headline: headlineForFigure(await headline(db, wave, {}, NATIONAL), regions),
     regions,
     capabilities: { ranked, chart, suppressedCount },
+    coverage,
     k: regions.k,
   };
 }

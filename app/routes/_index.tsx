@@ -1,12 +1,16 @@
-// England overview: headline figures, Region × Domain heatmap and the ten largest capability gaps.
+// England overview: headline figures, Region × Domain heatmap, the ten largest capability gaps, and
+// response coverage by region with the weighted gap rate.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { CapabilityTable } from "~/components/CapabilityTable";
 import { Chart } from "~/components/Chart";
+import { DataTable } from "~/components/DataTable";
 import { GapMatrixTable } from "~/components/GapMatrixTable";
 import { HeadlineFigures } from "~/components/HeadlineFigures";
 import { NoWaves, SuppressionNote } from "~/components/PageParts";
 import { WaveSelector } from "~/components/WaveSelector";
+import { formatCount, formatPercent } from "~/lib/format";
+import { withWaveLabel } from "~/lib/links";
 import { englandOverview } from "~/lib/overview.server";
 import { pageTitle } from "~/lib/page-title";
 
@@ -18,7 +22,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageTitle(data?.wave ? `England overview, ${data.wave.name}` : "England overview");
 
 export default function EnglandOverviewPage() {
-  const { wave, waves, headline, regions, capabilities, k } = useLoaderData<typeof loader>();
+  const { wave, waves, headline, regions, capabilities, coverage, k } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>
@@ -56,6 +60,52 @@ export default function EnglandOverviewPage() {
               Statements tagged <strong>Illustrative text</strong> are written for this product to fit the framework's
               structure and level; they are not the framework's official wording.
             </p>
+          ) : null}
+          {coverage ? (
+            <>
+              <h2>Response coverage by region</h2>
+              <p>
+                Where few staff answered, a gap rate describes who answered rather than the workforce. The weighted rate
+                gives each organisation's staff groups their weight in the workforce.
+              </p>
+              <DataTable
+                id="coverage-table"
+                caption={`Response rate and weighted gap rate by region, ${wave.name}`}
+                rowHeader="Region"
+                columns={[
+                  { key: "respondents", header: "Respondents", numeric: true },
+                  { key: "headcount", header: "Staff in post", numeric: true },
+                  { key: "rate", header: "Response rate", numeric: true },
+                  { key: "gap", header: "Gap rate", numeric: true },
+                  { key: "weighted", header: "Weighted gap rate (95% interval)", numeric: true },
+                ]}
+                rows={coverage.map((c) => ({
+                  key: c.region,
+                  header: <Link to={withWaveLabel(`/regions/${c.region}`, wave.label)}>{c.name}</Link>,
+                  cells: c.suppressed
+                    ? ["suppressed", "suppressed", "suppressed", "suppressed", "suppressed"]
+                    : [
+                        formatCount(c.respondents ?? 0),
+                        c.headcount === null ? "no data" : formatCount(c.headcount),
+                        c.responseRate === null ? (
+                          "no data"
+                        ) : (
+                          <>
+                            {formatPercent(c.responseRate)}
+                            {c.lowResponse ? (
+                              <>
+                                {" "}
+                                <strong className="nhsuk-tag nhsuk-tag--orange">Low</strong>
+                              </>
+                            ) : null}
+                          </>
+                        ),
+                        c.gapRate === null ? "no data" : formatPercent(c.gapRate),
+                        c.weighted ? `${formatPercent(c.weighted.rate)} (${formatPercent(c.weighted.low)} to ${formatPercent(c.weighted.high)})` : "no data",
+                      ],
+                }))}
+              />
+            </>
           ) : null}
           <SuppressionNote k={k} />
         </>

@@ -136,6 +136,26 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
     await page.close();
   });
 
+  it("shows response coverage by region on the England page, with the weighted gap rate of the API", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?wave=${LATEST}`, { waitUntil: "networkidle" });
+    const api = await (await fetch(`${server.url}/api/gaps?by=region&wave=${LATEST}&weighted=true`)).json();
+    const rows = await page.locator("#coverage-table tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("th, td")].map((c) => c.textContent!.trim())));
+    expect(rows).toHaveLength(api.rows.length);
+    const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+    for (const r of api.rows) {
+      const row = rows.find((x) => x[0] === r.region_name)!;
+      if (r.suppressed) {
+        expect(row.slice(1)).toEqual(Array(5).fill("suppressed"));
+        continue;
+      }
+      expect(row.slice(1, 3)).toEqual([r.respondents.toLocaleString("en-GB"), r.headcount.toLocaleString("en-GB")]);
+      expect(row[3].replace(/\s*Low$/, "")).toBe(percent(r.response_rate));
+      expect(row[5]).toBe(`${percent(r.weighted_gap_rate)} (${percent(r.weighted_ci_low)} to ${percent(r.weighted_ci_high)})`);
+    }
+    await page.close();
+  });
+
   it("works with JavaScript off", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
