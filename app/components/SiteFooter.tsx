@@ -2,6 +2,16 @@
 // methodology and accessibility statement always; the ingest page only while the server offers it (bound to loopback, pending sign-in).
 import { Link } from "@remix-run/react";
 
+const LINKS: [string, string][] = [
+  ["/data", "About the data"],
+  ["/methodology", "Methodology"],
+  ["/accessibility", "Accessibility statement"],
+];
+const INGEST_LINKS: [string, string][] = [
+  ["/ingest", "Load exports"],
+  ["/ingest/history", "Ingest history"],
+];
+
 export function SiteFooter({ ingest = false }: { ingest?: boolean }) {
   return (
     <footer className="nhsuk-footer" role="contentinfo">
@@ -9,38 +19,14 @@ export function SiteFooter({ ingest = false }: { ingest?: boolean }) {
         <div className="nhsuk-footer__meta">
           <h2 className="nhsuk-u-visually-hidden">Support links</h2>
           <ul className="nhsuk-footer__list">
-            <li className="nhsuk-footer__list-item">
-              <Link className="nhsuk-footer__list-item-link" to="/data">
-                About the data
-              </Link>
-            </li>
-            <li className="nhsuk-footer__list-item">
-              <Link className="nhsuk-footer__list-item-link" to="/methodology">
-                Methodology
-              </Link>
-            </li>
-            <li className="nhsuk-footer__list-item">
-              <Link className="nhsuk-footer__list-item-link" to="/accessibility">
-                Accessibility statement
-              </Link>
-            </li>
+            {[...LINKS, ...(ingest ? INGEST_LINKS : [])].map(([to, text]) => (
+              <li className="nhsuk-footer__list-item" key={to}>
+                <Link className="nhsuk-footer__list-item-link" to={to}>
+                  {text}
+                </Link>
+              </li>
+            ))}
           </ul>
-          {ingest ? (
-            <>
-              <ul className="nhsuk-footer__list">
-                <li className="nhsuk-footer__list-item">
-                  <Link className="nhsuk-footer__list-item-link" to="/ingest">
-                    Load exports
-                  </Link>
-                </li>
-                <li className="nhsuk-footer__list-item">
-                  <Link className="nhsuk-footer__list-item-link" to="/ingest/history">
-                    Ingest history
-                  </Link>
-                </li>
-              </ul>
-            </>
-          ) : null}
           <p className="nhsuk-body-s">
             Workforce capability gaps against the AI and Digital Healthcare Technologies Capability Framework. Figures for fewer
             than 10 respondents are not published.

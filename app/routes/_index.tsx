@@ -8,6 +8,7 @@ import { DataTable } from "~/components/DataTable";
 import { GapMatrixTable } from "~/components/GapMatrixTable";
 import { HeadlineFigures } from "~/components/HeadlineFigures";
 import { NoWaves, SuppressionNote } from "~/components/PageParts";
+import { ResponseRate } from "~/components/ResponseRate";
 import { WaveSelector } from "~/components/WaveSelector";
 import { formatCount, formatPercent } from "~/lib/format";
 import { withWaveLabel } from "~/lib/links";
@@ -87,19 +88,7 @@ export default function EnglandOverviewPage() {
                     : [
                         formatCount(c.respondents ?? 0),
                         c.headcount === null ? "no data" : formatCount(c.headcount),
-                        c.responseRate === null ? (
-                          "no data"
-                        ) : (
-                          <>
-                            {formatPercent(c.responseRate)}
-                            {c.lowResponse ? (
-                              <>
-                                {" "}
-                                <strong className="nhsuk-tag nhsuk-tag--orange">Low</strong>
-                              </>
-                            ) : null}
-                          </>
-                        ),
+                        <ResponseRate rate={c.responseRate} low={c.lowResponse} suppressed={c.suppressed} key="rate" />,
                         c.gapRate === null ? "no data" : formatPercent(c.gapRate),
                         c.weighted ? `${formatPercent(c.weighted.rate)} (${formatPercent(c.weighted.low)} to ${formatPercent(c.weighted.high)})` : "no data",
                       ],

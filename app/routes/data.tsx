@@ -5,6 +5,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
 import { DataTable } from "~/components/DataTable";
 import { NoWaves, SuppressionNote } from "~/components/PageParts";
+import { ResponseRate } from "~/components/ResponseRate";
 import { WaveSelector } from "~/components/WaveSelector";
 import { dataPage } from "~/lib/data.server";
 import { formatCount, formatDate, formatDateTime, formatPercent } from "~/lib/format";
@@ -93,17 +94,7 @@ export default function DataPage() {
                 c.submittedAt ? formatDateTime(c.submittedAt) : "not submitted",
                 c.suppressed ? "suppressed" : formatCount(c.respondents ?? 0),
                 c.headcount === null ? (c.suppressed ? "suppressed" : "no data") : formatCount(c.headcount),
-                c.responseRate === null ? (c.suppressed ? "suppressed" : "no data") : (
-                  <>
-                    {formatPercent(c.responseRate)}
-                    {c.lowResponse ? (
-                      <>
-                        {" "}
-                        <strong className="nhsuk-tag nhsuk-tag--orange">Low</strong>
-                      </>
-                    ) : null}
-                  </>
-                ),
+                <ResponseRate rate={c.responseRate} low={c.lowResponse} suppressed={c.suppressed} key="rate" />,
               ],
             }))}
           />

@@ -6,6 +6,7 @@ import type { Sql } from "../client";
 import type { GapPlan } from "./dimensions";
 import type { CellReader, GapRow, RawCell, WaveRef } from "./gaps";
 import type { Scope } from "./scope";
+import { cellSums } from "./metrics";
 import { publishedCount, publishedRate } from "./suppression";
 import { cellWeights, groupKey, lowResponseThreshold, population, type Population, type Stratum, weightedGap } from "./weighting";
 
@@ -121,9 +122,10 @@ export async function addCoverageColumns(
       weightsByPopulation.set(populationKey, cw);
     }
     const rest = restOf(r, wave.label);
-    const toSums = (c: RawCell | undefined) =>
-      c && { respondents: c.respondents, required: c.required, met: c.met, sumR2: c.sum_r2, sumU2: c.sum_u2, sumRu: c.sum_ru };
-    const weighted = weightedGap(cw.weights, (key) => toSums(sums.get(`${rest}|${key}`)));
+    const weighted = weightedGap(cw.weights, (key) => {
+      const cell = sums.get(`${rest}|${key}`);
+      return cell && cellSums(cell);
+    });
     const rate = (value: number | null | undefined) => (value == null ? null : england ? value : publishedRate(value));
     // From the rounded counts, at England too: with the public headcount an exact rate gives the count back.
     const responseRate = hasHeadcount && cw.headcount > 0 ? publishedRate(publishedCount(cw.respondents) / Math.max(5, publishedCount(cw.headcount))) : null;

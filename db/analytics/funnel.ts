@@ -3,7 +3,7 @@
 // limits and the overdispersion factor come from every organisation's data, whoever is asking.
 import { type Filters, GEOGRAPHY, publishedPlan, QueryError } from "./dimensions";
 import type { CellReader, GapRow, RawCell } from "./gaps";
-import { pooledDeviation, Z95 } from "./metrics";
+import { cellSums, pooledDeviation, Z95 } from "./metrics";
 import { isSuppressed, publishedCount, publishedRate } from "./suppression";
 
 /** The normal quantile of a two-sided 99.8% limit. */
@@ -99,7 +99,7 @@ export async function funnelRows(
   publishedPlan(["organisation"], filters); // refuses what the gaps query refuses
   const [england] = await nationalCells({ by: [], filters });
   const basis = england
-    ? funnelBasis({ respondents: england.respondents, required: england.required, met: england.met, sumR2: england.sum_r2, sumU2: england.sum_u2, sumRu: england.sum_ru })
+    ? funnelBasis(cellSums(england))
     : null;
   const all = (await nationalCells({ by: ["organisation"], filters })).filter((c) => c.required > 0);
   const { phi, applied } = basis ? overdispersion(all.map((c) => funnelZ(basis, (c.required - c.met) / c.required, c.respondents))) : { phi: 1, applied: false };

@@ -6,7 +6,7 @@ import { type Dimension, type FrameworkDimension, type GapPlan, GEOGRAPHY, type 
 import { type CrosswalkSource, gapSql } from "./gap-sql";
 import { addAttainmentColumns, ATTAINMENT_COLUMNS, checkAttainmentPlan } from "./attainment";
 import { crosswalkNote, findCrosswalk, seriesBreaks } from "./crosswalk";
-import { gapInterval, gapRate } from "./metrics";
+import { cellSums, gapInterval, gapRate } from "./metrics";
 import { FUNNEL_COLUMNS, funnelRows } from "./funnel";
 import { ALL, cellKey, frameworkKey, geographyKey } from "./cube";
 import { hiddenCells } from "./disclosure";
@@ -243,7 +243,7 @@ async function addComparison(
 }
 
 function intervalOf(r: RawCell) {
-  return gapInterval({ respondents: r.respondents, required: r.required, met: r.met, sumR2: r.sum_r2, sumU2: r.sum_u2, sumRu: r.sum_ru });
+  return gapInterval(cellSums(r));
 }
 
 /**

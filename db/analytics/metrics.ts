@@ -38,6 +38,11 @@ export interface GapSums {
   sumRu: number;
 }
 
+/** A summed cell's sums as the interval needs them (cells come from SQL with snake_case columns). */
+export function cellSums(c: { respondents: number; required: number; met: number; sum_r2: number; sum_u2: number; sum_ru: number }): GapSums {
+  return { respondents: c.respondents, required: c.required, met: c.met, sumR2: c.sum_r2, sumU2: c.sum_u2, sumRu: c.sum_ru };
+}
+
 /**
  * The 95% interval of a cell's gap rate (docs/metrics.md, "Uncertainty"); null when nothing is
  * required.

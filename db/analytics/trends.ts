@@ -4,7 +4,7 @@
 import type { CrosswalkSummary } from "./crosswalk";
 import type { Dimension } from "./dimensions";
 import type { Cell, GapRow, RawCell } from "./gaps";
-import { type ChangeFlag, gapChange, gapRate, gapStandardError } from "./metrics";
+import { cellSums, type ChangeFlag, gapChange, gapRate, gapStandardError } from "./metrics";
 import { isSuppressed, publishedRate } from "./suppression";
 
 /** Columns added to a gap table compared with another wave, after the other columns. */
@@ -35,10 +35,6 @@ export function compareOrganisations(now: string[], then: string[], matched: boo
   return matched ? { compared: both, leftOut: either.size - both.length } : { compared: [...either], leftOut: 0 };
 }
 
-function sumsOf(c: RawCell) {
-  return { respondents: c.respondents, required: c.required, met: c.met, sumR2: c.sum_r2, sumU2: c.sum_u2, sumRu: c.sum_ru };
-}
-
 /**
  * Sets the change columns of each published row. `now` and `then` are the compared cells (over
  * the compared organisations) of the row's wave and the earlier one. A row suppressed, withheld
@@ -64,7 +60,7 @@ export function addChangeColumns(
     const b = earlier.get(keyOf(row));
     if (row.suppressed || withheld[i] || !a || !b || isSuppressed(a.respondents, k) || isSuppressed(b.respondents, k)) return;
     const [rateA, rateB] = [gapRate(a.required, a.met), gapRate(b.required, b.met)];
-    const [seA, seB] = [gapStandardError(sumsOf(a)), gapStandardError(sumsOf(b))];
+    const [seA, seB] = [gapStandardError(cellSums(a)), gapStandardError(cellSums(b))];
     if (rateA === null || rateB === null || seA === null || seB === null) return;
     const change = gapChange({ rate: rateA, se: seA }, { rate: rateB, se: seB });
     row.compare_gap_rate = publish(rateB);
