@@ -8,7 +8,7 @@ import { SuppressionNote } from "./PageParts";
 import { PriorityTable } from "./PriorityTable";
 
 export function AreaSections({ area, figures }: { area: string; figures: AreaFigures }) {
-  const { wave, organisations, funnel, priorities, k } = figures;
+  const { wave, organisations, funnel, priorities, k, query } = figures;
   if (!wave || !organisations) return null;
   return (
     <>
@@ -26,7 +26,7 @@ export function AreaSections({ area, figures }: { area: string; figures: AreaFig
             by more than chance would explain.
           </p>
           <Chart html={funnel.chart} />
-          {funnel.rows.length ? <FunnelTable rows={funnel.rows} area={area} wave={wave.label} /> : null}
+          {funnel.rows.length ? <FunnelTable rows={funnel.rows} area={area} query={query} /> : null}
         </>
       ) : null}
       <h2 id="priorities">Where to commission training</h2>

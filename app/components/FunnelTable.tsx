@@ -3,10 +3,10 @@
 import { Link } from "@remix-run/react";
 import type { FunnelRow } from "~/lib/funnel-figure.server";
 import { formatCount, formatPercent } from "~/lib/format";
-import { withWaveLabel } from "~/lib/links";
 import { DataTable } from "./DataTable";
 
-export function FunnelTable({ rows, area, wave }: { rows: FunnelRow[]; area: string; wave: string }) {
+/** `query` is the page's normal query string, kept on the links to organisations. */
+export function FunnelTable({ rows, area, query }: { rows: FunnelRow[]; area: string; query: string }) {
   return (
     <DataTable
       id="funnel-table"
@@ -20,7 +20,7 @@ export function FunnelTable({ rows, area, wave }: { rows: FunnelRow[]; area: str
       ]}
       rows={rows.map((r) => ({
         key: r.organisation,
-        header: <Link to={withWaveLabel(`/organisations/${r.organisation}`, wave)}>{r.name}</Link>,
+        header: <Link to={`/organisations/${r.organisation}${query}`}>{r.name}</Link>,
         cells: [formatCount(r.respondents), formatPercent(r.gapRate), `${formatPercent(r.limitLow)} to ${formatPercent(r.limitHigh)}`, r.flag],
       }))}
     />

@@ -37,6 +37,8 @@ export interface HeatmapFigure {
   chart: string;
   /** Suppression threshold used, for the page's explanations. */
   k: number;
+  /** The cells are gap rates weighted to the workforce in post (asked for, and the wave has a headcount). */
+  weighted: boolean;
 }
 
 export interface HeatmapRequest extends MatrixSpec {
@@ -44,6 +46,8 @@ export interface HeatmapRequest extends MatrixSpec {
   title: string;
   wave: Wave;
   filters?: Filters;
+  /** Weight the gap rates to the workforce in post, where the wave has a headcount. */
+  weighted?: boolean;
 }
 
 /** A place with no rows at all this wave has no data: its empty total is not "suppressed". */
@@ -53,10 +57,18 @@ export function headlineForFigure(h: Headline, figure: HeatmapFigure): Headline 
 
 export async function domainHeatmap(db: Sql, request: HeatmapRequest): Promise<HeatmapFigure> {
   const table = await orBadRequest(() =>
-    queryGaps(db, NATIONAL, { by: [request.rowDimension, "domain"], filters: { ...request.filters, wave: request.wave.label } }),
+    queryGaps(db, NATIONAL, {
+      by: [request.rowDimension, "domain"],
+      filters: { ...request.filters, wave: request.wave.label },
+      weighted: Boolean(request.weighted),
+    }),
   );
-  const matrix = toGapMatrix(table.rows, request);
+  const weighted = Boolean(request.weighted && table.meta.coverage?.headcount_waves.includes(request.wave.label));
+  // A weighted cell shows the weighted rate; suppression is the same cell's, decided by the query.
+  const rows = weighted ? table.rows.map((r) => ({ ...r, gap_rate: r.weighted_gap_rate ?? null })) : table.rows;
+  const matrix = toGapMatrix(rows, request);
   const k = table.meta.suppression.k;
+  const title = weighted ? `${request.title}, weighted to staff in post` : request.title;
   // The href function cannot travel to the browser; the matrix rows already carry their links.
-  return { matrix, chart: renderGapHeatmap({ id: request.id, title: request.title, matrix, k }), k };
+  return { matrix, chart: renderGapHeatmap({ id: request.id, title, matrix, k }), k, weighted };
 }

@@ -7,10 +7,15 @@ import { type RankedCapability, renderTopCapabilities, topCapabilities } from "~
 import { getDatabase } from "./db.server";
 import { waveName } from "./format";
 import { domainHeatmap, type HeatmapFigure, type Headline, headline, headlineForFigure } from "./gap-figures.server";
+import type { FilterOptions } from "./filter-options.server";
+import { narrowing, type PageFilters, withFilters } from "./filters";
 import { orBadRequest } from "./http.server";
-import { chooseWave, type WaveOption, withWave } from "./waves.server";
+import { pageContext } from "./page-filters.server";
+import type { WaveOption } from "./waves.server";
 
 export interface EnglandOverview {
+  filters: PageFilters;
+  options: FilterOptions;
   wave: WaveOption | null;
   waves: WaveOption[];
   headline: Headline | null;
@@ -35,20 +40,24 @@ export interface RegionCoverage {
 
 export async function englandOverview(url: URL): Promise<EnglandOverview> {
   const db = getDatabase();
-  const { wave, options } = await chooseWave(db, url.searchParams.get("wave"));
-  if (!wave) return { wave: null, waves: options, headline: null, regions: null, capabilities: null, coverage: null, k: suppressionThreshold() };
+  const { filters, wave, waves, options } = await pageContext(db, url);
+  const empty = { filters, options, waves, headline: null, regions: null, capabilities: null, coverage: null, k: suppressionThreshold() };
+  if (!wave) return { ...empty, wave: null };
   const name = waveName(wave.label);
+  const narrowed = narrowing(filters);
   const regions = await domainHeatmap(db, {
     id: "region-heatmap",
     title: `Gap rate by region and domain, ${name}`,
     wave,
+    filters: narrowed,
+    weighted: filters.weighted,
     rowDimension: "region",
     columnDimension: "domain",
     rowNoun: "Region",
     columnNoun: "Domain",
-    href: (code) => withWave(`/regions/${code}`, wave),
+    href: (code) => withFilters(`/regions/${code}`, filters),
   });
-  const byCapability = await orBadRequest(() => queryGaps(db, NATIONAL, { by: ["capability"], filters: { wave: wave.label } }));
+  const byCapability = await orBadRequest(() => queryGaps(db, NATIONAL, { by: ["capability"], filters: { ...narrowed, wave: wave.label } }));
   const ranked = topCapabilities(byCapability.rows, 10, await illustrativeCapabilities(db, wave.label));
   const suppressedCount = byCapability.rows.filter((r) => r.suppressed === true).length;
   const chart = renderTopCapabilities({
@@ -58,7 +67,7 @@ export async function englandOverview(url: URL): Promise<EnglandOverview> {
     suppressedCount,
     k: regions.k,
   });
-  const byRegion = await queryGaps(db, NATIONAL, { by: ["region"], filters: { wave: wave.label }, weighted: true });
+  const byRegion = await orBadRequest(() => queryGaps(db, NATIONAL, { by: ["region"], filters: { ...narrowed, wave: wave.label }, weighted: true }));
   const coverage = byRegion.meta.coverage?.headcount_waves.length
     ? byRegion.rows.map((r) => ({
         region: String(r.region),
@@ -76,9 +85,9 @@ export async function englandOverview(url: URL): Promise<EnglandOverview> {
       }))
     : null;
   return {
+    ...empty,
     wave: { label: wave.label, name },
-    waves: options,
-    headline: headlineForFigure(await headline(db, wave, {}, NATIONAL), regions),
+    headline: headlineForFigure(await headline(db, wave, narrowed, NATIONAL), regions),
     regions,
     capabilities: { ranked, chart, suppressedCount },
     coverage,

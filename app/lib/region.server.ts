@@ -7,13 +7,20 @@ import { getDatabase } from "./db.server";
 import { waveName } from "./format";
 import { type FunnelFigure, funnelFigure } from "./funnel-figure.server";
 import { domainHeatmap, type HeatmapFigure, type Headline, headline, headlineForFigure } from "./gap-figures.server";
+import type { FilterOptions } from "./filter-options.server";
+import { filterQuery, narrowing, type PageFilters, withFilters } from "./filters";
 import { notFound } from "./http.server";
+import { type PageContext, pageContext } from "./page-filters.server";
 import { findIcb, findRegion, type IcbPlace, icbsOf, type Place } from "./places.server";
 import { type PriorityList, priorityList } from "./priorities.server";
-import { chooseWave, type WaveOption, withWave } from "./waves.server";
+import type { WaveOption } from "./waves.server";
 
 /** What a region's and an ICB's page both show. */
 export interface AreaFigures {
+  filters: PageFilters;
+  /** The filters as a normal query string, for links that keep them. */
+  query: string;
+  options: FilterOptions;
   wave: WaveOption | null;
   waves: WaveOption[];
   headline: Headline | null;
@@ -34,27 +41,33 @@ export interface IcbPage extends AreaFigures {
   icb: IcbPlace;
 }
 
-async function areaFigures(db: Sql, wave: Wave | null, options: WaveOption[], area: { kind: "region" | "icb"; code: string; name: string }): Promise<AreaFigures> {
-  if (!wave) return { wave: null, waves: options, headline: null, organisations: null, funnel: null, priorities: null, k: suppressionThreshold() };
-  const filters = { [area.kind]: area.code };
+async function areaFigures(db: Sql, context: PageContext, area: { kind: "region" | "icb"; code: string; name: string }): Promise<AreaFigures> {
+  const { wave, waves, options } = context;
+  const query = filterQuery(context.filters);
+  const empty = { filters: context.filters, query, options, waves, headline: null, organisations: null, funnel: null, priorities: null, k: suppressionThreshold() };
+  if (!wave) return { ...empty, wave: null };
+  const filters = { ...narrowing(context.filters), [area.kind]: area.code };
   const organisations = await domainHeatmap(db, {
     id: "organisation-heatmap",
     title: `Gap rate by organisation and domain, ${area.name}, ${waveName(wave.label)}`,
     wave,
     filters,
+    weighted: context.filters.weighted,
     rowDimension: "organisation",
     columnDimension: "domain",
     rowNoun: "Organisation",
     columnNoun: "Domain",
-    href: (org) => withWave(`/organisations/${org}`, wave),
+    href: (org) => withFilters(`/organisations/${org}`, context.filters),
   });
   return {
+    ...empty,
     wave: { label: wave.label, name: waveName(wave.label) },
-    waves: options,
     headline: headlineForFigure(await headline(db, wave, filters, { kind: area.kind, code: area.code }), organisations),
     organisations,
-    funnel: await funnelFigure(db, wave.label, { name: area.name, filters }),
-    priorities: await priorityList(db, { ...filters, wave: wave.label }),
+    // The funnel compares whole organisations with England, whatever the page's filters.
+    funnel: await funnelFigure(db, wave.label, { name: area.name, filters: { [area.kind]: area.code } }),
+    // Priorities are estimated for every staff group of the area (docs/metrics.md), so only the area narrows them.
+    priorities: await priorityList(db, { [area.kind]: area.code, wave: wave.label }),
     k: organisations.k,
   };
 }
@@ -63,11 +76,11 @@ export async function regionPage(code: string, url: URL): Promise<RegionPage> {
   const db = getDatabase();
   const region = await findRegion(db, code);
   if (!region) throw notFound(`There is no NHS England region with the code “${code}”.`);
-  const { wave, options } = await chooseWave(db, url.searchParams.get("wave"));
+  const context = await pageContext(db, url);
   return {
     region,
-    icbs: wave ? await icbsOf(db, region.code, wave.referenceDate) : [],
-    ...(await areaFigures(db, wave, options, { kind: "region", ...region })),
+    icbs: context.wave ? await icbsOf(db, region.code, context.wave.referenceDate) : [],
+    ...(await areaFigures(db, context, { kind: "region", ...region })),
   };
 }
 
@@ -75,6 +88,5 @@ export async function icbPage(code: string, url: URL): Promise<IcbPage> {
   const db = getDatabase();
   const icb = await findIcb(db, code);
   if (!icb) throw notFound(`There is no integrated care board with the code “${code}”.`);
-  const { wave, options } = await chooseWave(db, url.searchParams.get("wave"));
-  return { icb, ...(await areaFigures(db, wave, options, { kind: "icb", code: icb.code, name: icb.name })) };
+  return { icb, ...(await areaFigures(db, await pageContext(db, url), { kind: "icb", code: icb.code, name: icb.name })) };
 }

@@ -9,9 +9,9 @@ import { GapMatrixTable } from "~/components/GapMatrixTable";
 import { HeadlineFigures } from "~/components/HeadlineFigures";
 import { NoWaves, SuppressionNote } from "~/components/PageParts";
 import { ResponseRate } from "~/components/ResponseRate";
-import { WaveSelector } from "~/components/WaveSelector";
+import { FilterPanel } from "~/components/FilterPanel";
 import { formatCount, formatPercent } from "~/lib/format";
-import { withWaveLabel } from "~/lib/links";
+import { withFilters } from "~/lib/filters";
 import { englandOverview } from "~/lib/overview.server";
 import { pageTitle } from "~/lib/page-title";
 
@@ -23,14 +23,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageTitle(data?.wave ? `England overview, ${data.wave.name}` : "England overview");
 
 export default function EnglandOverviewPage() {
-  const { wave, waves, headline, regions, capabilities, coverage, k } = useLoaderData<typeof loader>();
+  const { filters, options, wave, waves, headline, regions, capabilities, coverage, k } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>
         England overview
         {wave ? <span className="nhsuk-caption-l nhsuk-caption--bottom">{wave.name} survey wave</span> : null}
       </h1>
-      <WaveSelector waves={waves} selected={wave?.label ?? null} />
+      <FilterPanel path="/" filters={filters} waves={waves} shownWave={wave?.label ?? null} options={options} />
       {!wave || !headline || !regions || !capabilities ? (
         <NoWaves />
       ) : (
@@ -82,7 +82,7 @@ export default function EnglandOverviewPage() {
                 ]}
                 rows={coverage.map((c) => ({
                   key: c.region,
-                  header: <Link to={withWaveLabel(`/regions/${c.region}`, wave.label)}>{c.name}</Link>,
+                  header: <Link to={withFilters(`/regions/${c.region}`, filters)}>{c.name}</Link>,
                   cells: c.suppressed
                     ? ["suppressed", "suppressed", "suppressed", "suppressed", "suppressed"]
                     : [

@@ -17,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export const handle: BreadcrumbHandle = {
-  breadcrumbs: (data) => [englandCrumb((data as { wave?: { label: string } | null } | undefined)?.wave?.label)],
+  breadcrumbs: (data) => [englandCrumb(withWaveLabel("", (data as { wave?: { label: string } | null } | undefined)?.wave?.label))],
 };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.wave ? `About the data, ${data.wave.name}` : "About the data");

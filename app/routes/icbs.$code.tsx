@@ -6,7 +6,7 @@ import { AreaSections } from "~/components/AreaSections";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
 import { HeadlineFigures } from "~/components/HeadlineFigures";
 import { NoWaves } from "~/components/PageParts";
-import { WaveSelector } from "~/components/WaveSelector";
+import { FilterPanel } from "~/components/FilterPanel";
 import { englandCrumb, regionCrumb } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
 import { icbPage } from "~/lib/region.server";
@@ -20,8 +20,8 @@ type Data = Awaited<ReturnType<typeof loader>>;
 export const handle: BreadcrumbHandle = {
   breadcrumbs: (data) => {
     const page = data as Data | undefined;
-    const wave = page?.wave?.label;
-    return page ? [englandCrumb(wave), regionCrumb(page.icb.region, wave)] : [englandCrumb(wave)];
+    const query = page?.query;
+    return page ? [englandCrumb(query), regionCrumb(page.icb.region, query)] : [englandCrumb()];
   },
 };
 
@@ -30,7 +30,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 export default function IcbPage() {
   const page = useLoaderData<typeof loader>();
-  const { icb, wave, waves, headline } = page;
+  const { icb, wave, waves, headline, filters, options } = page;
   return (
     <>
       <h1>
@@ -40,7 +40,7 @@ export default function IcbPage() {
           {wave ? `, ${wave.name} survey wave` : ""}
         </span>
       </h1>
-      <WaveSelector waves={waves} selected={wave?.label ?? null} />
+      <FilterPanel path={`/icbs/${icb.code}`} filters={filters} waves={waves} shownWave={wave?.label ?? null} options={options} />
       {!wave || !headline ? (
         <NoWaves />
       ) : (

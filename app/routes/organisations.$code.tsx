@@ -6,7 +6,7 @@ import { Chart } from "~/components/Chart";
 import { GapMatrixTable } from "~/components/GapMatrixTable";
 import { HeadlineFigures } from "~/components/HeadlineFigures";
 import { NoWaves, SuppressionNote } from "~/components/PageParts";
-import { WaveSelector } from "~/components/WaveSelector";
+import { FilterPanel } from "~/components/FilterPanel";
 import { englandCrumb, icbCrumb, regionCrumb } from "~/lib/links";
 import { organisationPage } from "~/lib/organisation.server";
 import { pageTitle } from "~/lib/page-title";
@@ -20,10 +20,10 @@ type Data = Awaited<ReturnType<typeof loader>>;
 export const handle: BreadcrumbHandle = {
   breadcrumbs: (data) => {
     const page = data as Data | undefined;
-    const wave = page?.wave?.label;
+    const query = page?.query;
     const region = page?.organisation.region;
     const icb = page?.organisation.icb;
-    return [englandCrumb(wave), ...(region ? [regionCrumb(region, wave)] : []), ...(icb ? [icbCrumb(icb, wave)] : [])];
+    return [englandCrumb(query), ...(region ? [regionCrumb(region, query)] : []), ...(icb ? [icbCrumb(icb, query)] : [])];
   },
 };
 
@@ -31,7 +31,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageTitle(data ? `${data.organisation.name}${data.wave ? `, ${data.wave.name}` : ""}` : "Organisation");
 
 export default function OrganisationPage() {
-  const { organisation, wave, waves, headline, staffGroups, k } = useLoaderData<typeof loader>();
+  const { organisation, wave, waves, headline, staffGroups, k, filters, options } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>
@@ -42,7 +42,7 @@ export default function OrganisationPage() {
           {wave ? `, ${wave.name} survey wave` : ""}
         </span>
       </h1>
-      <WaveSelector waves={waves} selected={wave?.label ?? null} />
+      <FilterPanel path={`/organisations/${organisation.code}`} filters={filters} waves={waves} shownWave={wave?.label ?? null} options={options} />
       {!wave || !headline || !staffGroups ? (
         <NoWaves />
       ) : (

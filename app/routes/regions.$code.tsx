@@ -6,10 +6,10 @@ import { AreaSections } from "~/components/AreaSections";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
 import { HeadlineFigures } from "~/components/HeadlineFigures";
 import { NoWaves } from "~/components/PageParts";
-import { WaveSelector } from "~/components/WaveSelector";
+import { FilterPanel } from "~/components/FilterPanel";
 import { pageTitle } from "~/lib/page-title";
 import { regionPage } from "~/lib/region.server";
-import { englandCrumb, withWaveLabel } from "~/lib/links";
+import { englandCrumb } from "~/lib/links";
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   return regionPage(params.code ?? "", new URL(request.url));
@@ -18,7 +18,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
 type Data = Awaited<ReturnType<typeof loader>>;
 
 export const handle: BreadcrumbHandle = {
-  breadcrumbs: (data) => [englandCrumb((data as Data | undefined)?.wave?.label)],
+  breadcrumbs: (data) => [englandCrumb((data as Data | undefined)?.query)],
 };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -26,7 +26,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 export default function RegionPage() {
   const page = useLoaderData<typeof loader>();
-  const { region, wave, waves, headline, icbs } = page;
+  const { region, wave, waves, headline, icbs, filters, options, query } = page;
   return (
     <>
       <h1>
@@ -35,7 +35,7 @@ export default function RegionPage() {
           NHS England region{wave ? `, ${wave.name} survey wave` : ""}
         </span>
       </h1>
-      <WaveSelector waves={waves} selected={wave?.label ?? null} />
+      <FilterPanel path={`/regions/${region.code}`} filters={filters} waves={waves} shownWave={wave?.label ?? null} options={options} />
       {!wave || !headline ? (
         <NoWaves />
       ) : (
@@ -47,7 +47,7 @@ export default function RegionPage() {
               <ul className="nhsuk-list nhsuk-list--bullet">
                 {icbs.map((icb) => (
                   <li key={icb.code}>
-                    <Link to={withWaveLabel(`/icbs/${icb.code}`, wave.label)}>{icb.name}</Link>
+                    <Link to={`/icbs/${icb.code}${query}`}>{icb.name}</Link>
                   </li>
                 ))}
               </ul>
