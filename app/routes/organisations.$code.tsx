@@ -55,6 +55,7 @@ export default function OrganisationPage() {
               id="staff-group-table"
               caption={`Gap rate by staff group and domain, ${organisation.name}, ${wave.name}`}
               matrix={staffGroups.matrix}
+              downloads={staffGroups.downloads}
             />
           ) : null}
           <SuppressionNote k={k} />
