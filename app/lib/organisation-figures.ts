@@ -3,6 +3,7 @@
 // sorted as the URL asks. Pure: published rows in, plain objects out; no figure is computed here,
 // only read from the rows (suppression and rounding were applied by queryGaps).
 import type { GapRow } from "~db/analytics/gaps";
+import { filterQuery, narrowing, type PageFilters, withFilters } from "./filters";
 
 /** A 95% interval as published. */
 export interface Interval {
@@ -225,4 +226,25 @@ export function sortStatements(rows: StatementRow[], sort: StatementSort): State
     }
     return sign * (a.gapRate - b.gapRate) || framework(a, b);
   });
+}
+
+/** Where a staff group's row leads: its own page within this organisation, the filters kept (bar the staff group itself). */
+export function staffGroupHref(group: string, organisation: string, filters: PageFilters): string {
+  const path = withFilters(`/staff-groups/${encodeURIComponent(group)}`, filters, { staff_group: null });
+  return `${path}${path.includes("?") ? "&" : "?"}organisation=${encodeURIComponent(organisation)}`;
+}
+
+/** The page's address with its filters first, then its own parameters (as canonicalAddress orders them). */
+export function pageAddress(path: string, filters: PageFilters, own: string, fragment = ""): string {
+  const query = filterQuery(filters);
+  const rest = own ? `${query ? "&" : "?"}${own}` : "";
+  return `${path}${query}${rest}${fragment}`;
+}
+
+/** The /api/gaps request behind the statements table, in a given format. */
+export function statementsApi(organisation: string, wave: string, filters: PageFilters, format: "csv" | "arrow" | "json"): string {
+  const params = new URLSearchParams({ by: "capability", wave, organisation });
+  for (const [key, value] of Object.entries(narrowing(filters))) params.set(key, String(value));
+  params.set("format", format);
+  return `/api/gaps?${params}`;
 }

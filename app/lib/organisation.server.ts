@@ -13,11 +13,11 @@ import { getDatabase } from "./db.server";
 import { waveName } from "./format";
 import { domainHeatmap, type HeatmapFigure, type Headline, headline, headlineForFigure } from "./gap-figures.server";
 import type { FilterOptions } from "./filter-options.server";
-import { filterQuery, narrowing, type PageFilters, withFilters } from "./filters";
+import { filterQuery, narrowing, type PageFilters } from "./filters";
 import { badRequest, notFound, orBadRequest } from "./http.server";
 import {
-  type AttainmentRow, attainmentRow, nextSort, type PeerComparison, peerComparison, readSort, sortQuery, sortStatements,
-  type SortKey, type StatementRow, statementRows, type StatementSort,
+  type AttainmentRow, attainmentRow, nextSort, pageAddress, type PeerComparison, peerComparison, readSort, sortQuery, sortStatements,
+  type SortKey, staffGroupHref, statementsApi, type StatementRow, statementRows, type StatementSort,
 } from "./organisation-figures";
 import { pageContext } from "./page-filters.server";
 import { findOrganisation, type OrganisationPlace } from "./places.server";
@@ -54,19 +54,6 @@ export interface OrganisationPage {
   statements: StatementsSection | null;
   // The organisation's trend over the waves goes here (app/charts/trend.server.ts), beside the page's other sections.
   k: number;
-}
-
-/** Where a staff group's row leads: its own page within this organisation, the filters kept (bar the staff group itself). */
-export function staffGroupHref(group: string, organisation: string, filters: PageFilters): string {
-  const path = withFilters(`/staff-groups/${encodeURIComponent(group)}`, filters, { staff_group: null });
-  return `${path}${path.includes("?") ? "&" : "?"}organisation=${encodeURIComponent(organisation)}`;
-}
-
-/** The page's address with its filters first, then its own parameters (as canonicalAddress orders them). */
-export function pageAddress(path: string, filters: PageFilters, own: string, fragment = ""): string {
-  const query = filterQuery(filters);
-  const rest = own ? `${query ? "&" : "?"}${own}` : "";
-  return `${path}${query}${rest}${fragment}`;
 }
 
 export async function organisationPage(code: string, url: URL): Promise<OrganisationPage> {
@@ -137,14 +124,6 @@ async function attainmentSection(db: Sql, organisation: OrganisationPlace, wave:
   const rows = table.rows.map(attainmentRow);
   const chart = renderAttainment({ id: "attainment", title: `Attained level by domain, ${organisation.name}, ${waveName(wave.label)}`, rows, k });
   return { rows, chart };
-}
-
-/** The /api/gaps request behind the statements table, in a given format. */
-export function statementsApi(organisation: string, wave: string, filters: PageFilters, format: "csv" | "arrow" | "json"): string {
-  const params = new URLSearchParams({ by: "capability", wave, organisation });
-  for (const [key, value] of Object.entries(narrowing(filters))) params.set(key, String(value));
-  params.set("format", format);
-  return `/api/gaps?${params}`;
 }
 
 async function statementsSection(db: Sql, organisation: OrganisationPlace, wave: Wave, filters: PageFilters, sort: StatementSort): Promise<StatementsSection> {
