@@ -14,6 +14,8 @@ interface Props {
   /** The wave shown (the latest when the URL names none). */
   shownWave: string | null;
   options: FilterOptions;
+  /** The page's own parameters (e.g. a table's order), kept as hidden fields when the filters change. */
+  keep?: Record<string, string>;
 }
 
 function Select({ id, label, value, all, options }: { id: string; label: string; value: string | null; all: string; options: Option[] }) {
@@ -34,13 +36,16 @@ function Select({ id, label, value, all, options }: { id: string; label: string;
   );
 }
 
-export function FilterPanel({ path, filters, waves, shownWave, options }: Props) {
+export function FilterPanel({ path, filters, waves, shownWave, options, keep }: Props) {
   if (waves.length === 0) return null;
   const newestFirst = [...waves].reverse();
   const earlier = shownWave ? newestFirst.slice(newestFirst.findIndex((w) => w.label === shownWave) + 1) : [];
   const open = isNarrowed(filters) || filters.weighted || filters.compare_to !== null;
   return (
     <Form method="get" className="app-filters" aria-label="Filters">
+      {Object.entries(keep ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} key={name} />
+      ))}
       <div className="app-wave-selector">
         <div className="nhsuk-form-group">
           <label className="nhsuk-label" htmlFor="wave">

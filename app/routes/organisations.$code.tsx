@@ -10,6 +10,7 @@ import { AttainmentTable, PeerTable, StatementsTable } from "~/components/Organi
 import { NoWaves, SuppressionNote } from "~/components/PageParts";
 import { FilterPanel } from "~/components/FilterPanel";
 import { englandCrumb, icbCrumb, regionCrumb } from "~/lib/links";
+import { sortQuery } from "~/lib/organisation-figures";
 import { organisationPage } from "~/lib/organisation.server";
 import { pageTitle } from "~/lib/page-title";
 
@@ -45,7 +46,14 @@ export default function OrganisationPage() {
           {wave ? `, ${wave.name} survey wave` : ""}
         </span>
       </h1>
-      <FilterPanel path={`/organisations/${organisation.code}`} filters={filters} waves={waves} shownWave={wave?.label ?? null} options={options} />
+      <FilterPanel
+        path={`/organisations/${organisation.code}`}
+        filters={filters}
+        waves={waves}
+        shownWave={wave?.label ?? null}
+        options={options}
+        keep={statements ? Object.fromEntries(new URLSearchParams(sortQuery(statements.sort))) : undefined}
+      />
       {!wave || !headline || !staffGroups ? (
         <NoWaves />
       ) : (
