@@ -1,7 +1,7 @@
 // Shaping an Organisation's published gap rows into what its page shows: the comparison with its
 // peers per Domain, the attained-level distribution per Domain, and the capability statements
-// sorted as the URL asks. Pure: published rows in, plain objects out; no figure is computed here,
-// only read from the rows (suppression and rounding were applied by queryGaps).
+// sorted as the URL asks; and the page's links. Pure: published rows in, plain objects out; no
+// figure is computed here, only read from the rows (suppression and rounding were applied by queryGaps).
 import type { GapRow } from "~db/analytics/gaps";
 import { filterQuery, narrowing, type PageFilters, withFilters } from "./filters";
 

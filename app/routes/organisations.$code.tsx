@@ -60,7 +60,7 @@ export default function OrganisationPage() {
         <>
           <HeadlineFigures headline={headline} />
           <h2>Gaps by staff group and domain</h2>
-          <p>Select a staff group to see its archetypes and capability statements.</p>
+          <p>Select a staff group to see its figures in this organisation.</p>
           <Chart html={staffGroups.chart} />
           {staffGroups.matrix.rows.length ? (
             <GapMatrixTable
