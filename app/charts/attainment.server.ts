@@ -50,7 +50,8 @@ export function attainmentRowNote(r: AttainmentRow, k: number): string {
   if (r.suppressed) return "suppressed";
   if (r.withheld) return `fewer than ${k} placed: withheld`;
   const lines: string[] = [];
-  if (r.belowExpectedShare !== null) lines.push(`${formatPercent(r.belowExpectedShare)} below expected`);
+  // The expected level is named where the cell has one (one archetype, or several with the same).
+  if (r.belowExpectedShare !== null) lines.push(`${formatPercent(r.belowExpectedShare)} below expected${r.expectedLevel === null ? "" : ` L${r.expectedLevel}`}`);
   if (r.incomplete !== null) lines.push(`${formatCount(r.incomplete)} incomplete`);
   return lines.join("\n");
 }
@@ -72,7 +73,7 @@ const MARKER_DY = 17;
 export function renderAttainment({ id, title, rows, k }: AttainmentChartOptions): string {
   if (rows.length === 0) return noDataHtml(id, title);
   const segments = attainmentSegments(rows);
-  const label = new Map(rows.map((r) => [r.domain, `${r.domain} ${r.name}${r.expectedLevel === null ? "" : ` (expected L${r.expectedLevel})`}`]));
+  const label = new Map(rows.map((r) => [r.domain, `${r.domain} ${r.name}`]));
   const characters = Math.floor((MAX_MARGIN_LEFT - 16) / (FONT_SIZE * 0.55));
   const shortLabel = new Map([...label].map(([code, text]) => [code, shorten(text, characters)]));
   const marginLeft = Math.min(MAX_MARGIN_LEFT, Math.max(...[...shortLabel.values()].map((l) => labelWidth(l, FONT_SIZE))) + 16);

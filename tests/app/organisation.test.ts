@@ -135,7 +135,7 @@ describe("attained levels", () => {
   it("draws the bars with level labels in text and the share below expected in each row's note", () => {
     const doc = parse(renderAttainment({ id: "attainment", title: "Attained level", rows, k: 10 }));
     const texts = [...doc.querySelectorAll(".app-chart__plot svg text")].map((t) => t.textContent).join(" ");
-    for (const label of ["L0", "L1 20.0%", "L2 30.0%", "L3 25.0%", "L4 15.0%", "45.0% below expected", "10 incomplete", "fewer than 10 placed: withheld", "suppressed"]) {
+    for (const label of ["L0", "L1 20.0%", "L2 30.0%", "L3 25.0%", "L4 15.0%", "45.0% below expected", "30.0% below expected L2", "10 incomplete", "fewer than 10 placed: withheld", "suppressed"]) {
       expect(texts).toContain(label);
     }
     expect(doc.querySelectorAll("svg g[aria-label]").length).toBe(0);

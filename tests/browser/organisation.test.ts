@@ -164,7 +164,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("organ
       expect(row.slice(3, 8)).toEqual([0, 1, 2, 3, 4].map((l) => percent(r[`attained_${l}_share`] as number)));
       expect(row[8]).toBe(r.expected_level === null ? "varies" : String(r.expected_level));
       expect(row[9]).toBe(withInterval(r.below_expected_share as number, r.below_expected_ci_low as number, r.below_expected_ci_high as number));
-      expect(texts).toContain(`${percent(r.below_expected_share as number)} below expected`);
+      expect(texts).toContain(`${percent(r.below_expected_share as number)} below expected${r.expected_level === null ? "" : ` L${r.expected_level}`}`);
       // Pieces wide enough carry their level and share in text.
       for (const l of [0, 1, 2, 3, 4]) if ((r[`attained_${l}_share`] as number) >= 0.12) expect(texts).toContain(`L${l} ${percent(r[`attained_${l}_share`] as number)}`);
       drawn += 1;
