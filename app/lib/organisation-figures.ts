@@ -3,7 +3,7 @@
 // sorted as the URL asks; and the page's links. Pure: published rows in, plain objects out; no
 // figure is computed here, only read from the rows (suppression and rounding were applied by queryGaps).
 import type { GapRow } from "~db/analytics/gaps";
-import { filterQuery, narrowing, type PageFilters, withFilters } from "./filters";
+import { filterQuery, type PageFilters, withFilters } from "./filters";
 
 /** A 95% interval as published. */
 export interface Interval {
@@ -239,12 +239,4 @@ export function pageAddress(path: string, filters: PageFilters, own: string, fra
   const query = filterQuery(filters);
   const rest = own ? `${query ? "&" : "?"}${own}` : "";
   return `${path}${query}${rest}${fragment}`;
-}
-
-/** The /api/gaps request behind the statements table, in a given format. */
-export function statementsApi(organisation: string, wave: string, filters: PageFilters, format: "csv" | "arrow" | "json"): string {
-  const params = new URLSearchParams({ by: "capability", wave, organisation });
-  for (const [key, value] of Object.entries(narrowing(filters))) params.set(key, String(value));
-  params.set("format", format);
-  return `/api/gaps?${params}`;
 }

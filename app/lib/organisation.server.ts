@@ -9,6 +9,7 @@ import type { Wave } from "~db/waves";
 import { renderAttainment } from "~/charts/attainment.server";
 import { renderPeerComparison } from "~/charts/peer-comparison.server";
 import { capabilityFacts } from "./capability-facts.server";
+import { type Downloads, downloadLinks } from "./downloads";
 import { getDatabase } from "./db.server";
 import { waveName } from "./format";
 import { domainHeatmap, type HeatmapFigure, type Headline, headline, headlineForFigure } from "./gap-figures.server";
@@ -17,7 +18,7 @@ import { filterQuery, narrowing, type PageFilters } from "./filters";
 import { badRequest, notFound, orBadRequest } from "./http.server";
 import {
   type AttainmentRow, attainmentRow, nextSort, pageAddress, type PeerComparison, peerComparison, readSort, sortQuery, sortStatements,
-  type SortKey, staffGroupHref, statementsApi, type StatementRow, statementRows, type StatementSort,
+  type SortKey, staffGroupHref, type StatementRow, statementRows, type StatementSort,
 } from "./organisation-figures";
 import { pageContext } from "./page-filters.server";
 import { findOrganisation, type OrganisationPlace } from "./places.server";
@@ -26,9 +27,11 @@ import type { WaveOption } from "./waves.server";
 export interface PeerSection {
   comparison: PeerComparison;
   chart: string;
+  /** The table by organisation × domain from /api/gaps (the all-domains row is its table by organisation). */
+  downloads: Downloads;
 }
 
-export type AttainmentSection = { rows: AttainmentRow[]; chart: string } | { unavailable: string };
+export type AttainmentSection = { rows: AttainmentRow[]; chart: string; downloads: Downloads } | { unavailable: string };
 
 export interface StatementsSection {
   rows: StatementRow[];
@@ -36,7 +39,7 @@ export interface StatementsSection {
   /** Header links that sort the table (the filters kept), by column. */
   sortLinks: Record<SortKey, string>;
   /** The same table from /api/gaps. */
-  downloads: { csv: string; arrow: string; json: string };
+  downloads: Downloads;
 }
 
 export interface OrganisationPage {
@@ -112,24 +115,22 @@ async function peerSection(db: Sql, organisation: OrganisationPlace, wave: Wave,
     region,
     comparison,
   });
-  return { comparison, chart };
+  return { comparison, chart, downloads: downloadLinks("/api/gaps", { by: "organisation,domain", ...where }) };
 }
 
 async function attainmentSection(db: Sql, organisation: OrganisationPlace, wave: Wave, filters: PageFilters, k: number): Promise<AttainmentSection> {
   // A level is attained across all of a domain's levels: a level filter cannot apply (docs/metrics.md, "Attained level").
   if (filters.level) return { unavailable: "Attained levels take every level of a domain together, so they are not shown for one level: clear the level filter to see them." };
-  const table = await orBadRequest(() =>
-    queryGaps(db, NATIONAL, { by: ["domain"], filters: { ...narrowing(filters), organisation: organisation.code, wave: wave.label }, attainment: true }),
-  );
+  const where = { ...narrowing(filters), organisation: organisation.code, wave: wave.label };
+  const table = await orBadRequest(() => queryGaps(db, NATIONAL, { by: ["domain"], filters: where, attainment: true }));
   const rows = table.rows.map(attainmentRow);
   const chart = renderAttainment({ id: "attainment", title: `Attained level by domain, ${organisation.name}, ${waveName(wave.label)}`, rows, k });
-  return { rows, chart };
+  return { rows, chart, downloads: downloadLinks("/api/gaps", { by: "domain", ...where, attainment: true }) };
 }
 
 async function statementsSection(db: Sql, organisation: OrganisationPlace, wave: Wave, filters: PageFilters, sort: StatementSort): Promise<StatementsSection> {
-  const table = await orBadRequest(() =>
-    queryGaps(db, NATIONAL, { by: ["capability"], filters: { ...narrowing(filters), organisation: organisation.code, wave: wave.label } }),
-  );
+  const where = { wave: wave.label, organisation: organisation.code, ...narrowing(filters) };
+  const table = await orBadRequest(() => queryGaps(db, NATIONAL, { by: ["capability"], filters: where }));
   const rows = sortStatements(statementRows(table.rows, await capabilityFacts(db, wave.frameworkId)), sort);
   const path = `/organisations/${organisation.code}`;
   const link = (key: SortKey) => pageAddress(path, filters, sortQuery(nextSort(sort, key)), "#statements");
@@ -137,10 +138,6 @@ async function statementsSection(db: Sql, organisation: OrganisationPlace, wave:
     rows,
     sort,
     sortLinks: { gap: link("gap"), code: link("code") },
-    downloads: {
-      csv: statementsApi(organisation.code, wave.label, filters, "csv"),
-      arrow: statementsApi(organisation.code, wave.label, filters, "arrow"),
-      json: statementsApi(organisation.code, wave.label, filters, "json"),
-    },
+    downloads: downloadLinks("/api/gaps", { by: "capability", ...where }),
   };
 }

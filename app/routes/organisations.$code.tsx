@@ -4,6 +4,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
 import { Chart } from "~/components/Chart";
+import { Downloads } from "~/components/Downloads";
 import { GapMatrixTable } from "~/components/GapMatrixTable";
 import { HeadlineFigures } from "~/components/HeadlineFigures";
 import { AttainmentTable, PeerTable, StatementsTable } from "~/components/OrganisationSections";
@@ -95,6 +96,7 @@ export default function OrganisationPage() {
                   region={region}
                 />
               ) : null}
+              {peers.comparison.rows.length ? <Downloads links={peers.downloads} what="the comparison by domain" /> : null}
             </section>
           ) : null}
 
@@ -111,7 +113,10 @@ export default function OrganisationPage() {
                   </p>
                   <Chart html={attainment.chart} />
                   {attainment.rows.length ? (
-                    <AttainmentTable rows={attainment.rows} caption={`Attained level by domain, ${organisation.name}, ${wave.name}`} k={k} />
+                    <>
+                      <AttainmentTable rows={attainment.rows} caption={`Attained level by domain, ${organisation.name}, ${wave.name}`} k={k} />
+                      <Downloads links={attainment.downloads} what="this table" />
+                    </>
                   ) : null}
                   {attainment.rows.some((r) => !r.suppressed && r.expectedLevel === null) ? (
                     <p className="nhsuk-body-s">
@@ -131,18 +136,6 @@ export default function OrganisationPage() {
                 Every statement assessed in {organisation.name}. Use the filters above to narrow them by domain, level or
                 archetype; select a column heading to sort.
               </p>
-              <ul className="nhsuk-list app-downloads">
-                <li>
-                  <a href={statements.downloads.csv} download={`${organisation.code}-statements.csv`}>
-                    Download this table as CSV
-                  </a>
-                </li>
-                <li>
-                  <a href={statements.downloads.arrow} download={`${organisation.code}-statements.arrow`}>
-                    Download this table as Arrow
-                  </a>
-                </li>
-              </ul>
               <p className="nhsuk-body-s">
                 {statements.rows.length} statements
                 {statements.rows.some((r) => r.suppressed) ? `, ${statements.rows.filter((r) => r.suppressed).length} of them suppressed` : ""}.
@@ -160,6 +153,7 @@ export default function OrganisationPage() {
               ) : (
                 <p className="app-chart__no-data">No statement was assessed for this selection.</p>
               )}
+              {statements.rows.length ? <Downloads links={statements.downloads} what="this table" /> : null}
             </section>
           ) : null}
           <SuppressionNote k={k} />

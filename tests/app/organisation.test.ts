@@ -8,7 +8,7 @@ import { peerAxisEnd, peerSummary, relation, renderPeerComparison, rowVerdict } 
 import { NO_FILTERS, type PageFilters } from "~/lib/filters";
 import {
   attainmentRow, type CapabilityFacts, nextSort, pageAddress, peerComparison, readSort, sortQuery, sortStatements, staffGroupHref,
-  statementRows, statementsApi,
+  statementRows,
 } from "~/lib/organisation-figures";
 import { canonicalAddress } from "~/lib/page-filters.server";
 
@@ -195,9 +195,5 @@ describe("links", () => {
     expect(canonicalAddress(new URL(href, "http://localhost"))).toBeNull();
     expect(pageAddress("/organisations/RJ7", NO_FILTERS, "sort=code&dir=asc")).toBe("/organisations/RJ7?sort=code&dir=asc");
     expect(pageAddress("/organisations/RJ7", NO_FILTERS, "")).toBe("/organisations/RJ7");
-  });
-
-  it("asks /api/gaps for the statements table with the page's narrowing filters", () => {
-    expect(statementsApi("RJ7", "2026-summer", filters, "csv")).toBe("/api/gaps?by=capability&wave=2026-summer&organisation=RJ7&staff_group=NMR&domain=5&format=csv");
   });
 });

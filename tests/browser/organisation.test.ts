@@ -4,7 +4,6 @@
 // and axe. Runs when /usr/bin/chromium exists (scripts/test.ts builds first).
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import path from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { parse as parseCsv } from "csv-parse/sync";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -13,6 +12,7 @@ import { CHROMIUM } from "../support/browser-path";
 import { fixtureDataDir } from "../support/databases";
 import { FIXTURE_WAVES } from "../support/fixture";
 import { type Server, startServer } from "../support/processes";
+import { screenshotPath } from "../support/screenshots";
 
 const ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
@@ -81,7 +81,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("organ
       expect(await page.locator(`${id} .app-chart__summary`).innerText()).not.toBe("");
       expect(await page.locator(`${id} svg[role='img']`).getAttribute("aria-label")).toContain(await page.locator(`${id} .app-chart__summary`).innerText());
     }
-    await page.screenshot({ path: path.join(dataDir, "organisation.png"), fullPage: true });
+    await page.screenshot({ path: screenshotPath("organisation.png"), fullPage: true });
     expect(errors).toEqual([]);
     await close();
   });
@@ -195,8 +195,9 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("organ
     const firstHidden = shown.findIndex((r) => r.suppressed);
     if (firstHidden >= 0) expect(shown.slice(firstHidden).every((r) => r.suppressed || r.gap_rate === null)).toBe(true);
 
-    const csvHref = await page.getByRole("link", { name: "Download this table as CSV" }).getAttribute("href");
-    const arrowHref = await page.getByRole("link", { name: "Download this table as Arrow" }).getAttribute("href");
+    const downloads = page.locator("section[aria-labelledby='statements'] .app-downloads");
+    const csvHref = await downloads.getByRole("link", { name: "CSV", exact: true }).getAttribute("href");
+    const arrowHref = await downloads.getByRole("link", { name: "Arrow", exact: true }).getAttribute("href");
     expect(csvHref).toBe(`/api/gaps?by=capability&wave=${LATEST}&organisation=${TRUST}&format=csv`);
     const csv = parseCsv(await (await fetch(`${server.url}${csvHref}`)).text(), { columns: true }) as Record<string, string>[];
     const arrow = tableFromIPC(new Uint8Array(await (await fetch(`${server.url}${arrowHref}`)).arrayBuffer()));
@@ -270,9 +271,11 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("organ
     expect(levels).toHaveLength(attainment.length);
     // Users have one expected level.
     if (!attainment[0].suppressed) expect(levels[0][8]).toBe(String(attainment[0].expected_level));
-    expect(await page.getByRole("link", { name: "Download this table as CSV" }).getAttribute("href")).toBe(
-      `/api/gaps?by=capability&wave=${LATEST}&organisation=${TRUST}&archetype=U&domain=2&format=csv`,
-    );
+    // Each table's downloads ask /api/gaps for the same request.
+    const href = async (section: string) => page.locator(`section[aria-labelledby='${section}'] .app-downloads`).getByRole("link", { name: "CSV", exact: true }).getAttribute("href");
+    expect(await href("statements")).toBe(`/api/gaps?by=capability&wave=${LATEST}&organisation=${TRUST}&archetype=U&domain=2&format=csv`);
+    expect(await href("peers-heading")).toBe(`/api/gaps?by=organisation%2Cdomain&archetype=U&domain=2&organisation=${TRUST}&wave=${LATEST}&format=csv`);
+    expect(await href("attainment-heading")).toBe(`/api/gaps?by=domain&archetype=U&domain=2&organisation=${TRUST}&wave=${LATEST}&attainment=true&format=csv`);
     await close();
   });
 
