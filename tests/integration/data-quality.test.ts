@@ -3,11 +3,10 @@
 // on the fixture and after a real file with straight-lining, unrequired-only and empty respondents
 // supersedes one of its submissions; supersession, withdrawal and the backfill migration; and what
 // the query layer publishes.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parse } from "csv-parse/sync";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishDataQuality, queryDataQuality } from "../../db/analytics/data-quality";
 import { queryGaps } from "../../db/analytics/gaps";
 import { NATIONAL } from "../../db/analytics/scope";
@@ -16,6 +15,7 @@ import { readMigrations } from "../../db/migrate";
 import { ingestFiles } from "../../ingest/ingest";
 import { withdrawSubmission } from "../../ingest/withdraw";
 import { openEmpty, openFixture, TARGETS, type TestDatabase } from "../support/databases";
+import { correctedFile } from "../support/data-quality";
 import { FIXTURE_WAVES, TEST_KEY } from "../support/fixture";
 
 const LATEST = FIXTURE_WAVES[1].label;
@@ -116,34 +116,6 @@ describe.each(TARGETS)("the data-quality example of docs/metrics.md on %s", (tar
   });
 });
 
-/**
- * The fixture's latest file for an organisation, rewritten wide with: 15 respondents straight-lining
- * (every rating 2), 12 keeping only ratings of capabilities not badged for their archetype (an
- * empty row if they had none), one keeping a single rating, and one more respondent with no rating.
- */
-function rewrittenFile(organisation: string, badges: Map<string, string>): string {
-  const source = inject("fixtureFiles")[LATEST].find((f) => path.basename(f) === `${organisation}.csv`)!;
-  const rows = parse(readFileSync(source), { columns: true }) as Record<string, string>[];
-  const people = new Map<string, { attributes: Record<string, string>; ratings: Map<string, string> }>();
-  for (const r of rows) {
-    const p = people.get(r.respondent_id) ?? people.set(r.respondent_id, { attributes: r, ratings: new Map() }).get(r.respondent_id)!;
-    p.ratings.set(r.capability_code, r.rating);
-  }
-  const list = [...people.values()];
-  list.forEach((p, i) => {
-    const archetype = p.attributes.archetype[0].toUpperCase();
-    if (i < 15) for (const code of p.ratings.keys()) p.ratings.set(code, "2");
-    else if (i < 27) for (const code of [...p.ratings.keys()]) if (badges.get(code)!.includes(archetype)) p.ratings.delete(code);
-    else if (i === 27) for (const code of [...p.ratings.keys()].slice(1)) p.ratings.delete(code);
-  });
-  list.push({ attributes: { ...list[0].attributes, respondent_id: "EMPTY-ROW" }, ratings: new Map() });
-  const codes = [...badges.keys()];
-  const attributes = ["respondent_id", "organisation_code", "staff_group", "archetype", "assessed_on", "band"];
-  const lines = [[...attributes, ...codes].join(",")];
-  for (const p of list) lines.push([...attributes.map((a) => p.attributes[a]), ...codes.map((c) => p.ratings.get(c) ?? "")].join(","));
-  return writeFile(`${organisation}-corrected.csv`, `${lines.join("\n")}\n`);
-}
-
 describe.each(TARGETS)("stored data quality against the raw ratings on %s", (target) => {
   let t: TestDatabase;
   let before: Stored[];
@@ -159,8 +131,7 @@ describe.each(TARGETS)("stored data quality against the raw ratings on %s", (tar
   });
 
   it("a corrected file superseding a submission: its figures from its own ratings; the superseded one keeps what it had", async () => {
-    const badges = new Map((await t.db.query<{ code: string; archetypes: string }>("select code, archetypes from capabilities order by sort_order")).map((c) => [c.code, c.archetypes]));
-    const [outcome] = await ingestFiles(t.db, [rewrittenFile(CORRECTED, badges)], { waveLabel: LATEST, key: TEST_KEY, log: () => {} });
+    const [outcome] = await ingestFiles(t.db, [await correctedFile(t.db, CORRECTED)], { waveLabel: LATEST, key: TEST_KEY, log: () => {} });
     expect(outcome.status).toBe("loaded");
     const after = await stored(t);
     const current = after.filter((s) => s.status === "current");
