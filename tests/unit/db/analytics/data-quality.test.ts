@@ -1,5 +1,7 @@
 // Data quality of a submission (docs/metrics.md, "Data quality"): the per-respondent tally and the
 // small-count rule, on cases worked by hand (the worked example of docs/metrics.md among them).
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   type DataQualityCounts,
@@ -105,5 +107,18 @@ describe("publishDataQuality", () => {
   it("follows a raised k", () => {
     expect(publishDataQuality(submission({ straightLining: 17 }), 20, false).straightLining.withheld).toBe("small count");
     expect(publishDataQuality(submission({ respondents: 19 }), 20, false).withheld).toBe("fewer than k respondents");
+  });
+});
+
+describe("output paths", () => {
+  const sources = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const file = path.join(dir, name);
+      return statSync(file).isDirectory() ? sources(file) : /\.(ts|tsx)$/.test(name) ? [file] : [];
+    });
+  const files = [...sources("app"), ...sources("scripts")];
+
+  it.each(files)("%s reads the stored data-quality counts only through queryDataQuality", (file) => {
+    expect(readFileSync(file, "utf8")).not.toMatch(/\b(required_capabilities|required_answered|straight_lining|no_required|publishDataQuality)\b/);
   });
 });
