@@ -12,8 +12,11 @@ export function chooseFormat(url: URL, accept: string | null): Format | null {
   return "json";
 }
 
+/** Figures and problems alike are for the caller only, never kept by a browser or proxy. */
+export const NO_STORE = "private, no-store";
+
 export const problem = (status: number, error: string) =>
-  new Response(JSON.stringify({ error }), { status, headers: { "Content-Type": CONTENT_TYPES.json } });
+  new Response(JSON.stringify({ error }), { status, headers: { "Content-Type": CONTENT_TYPES.json, "Cache-Control": NO_STORE } });
 
 /** The filters among the query parameters, or a 400 naming any parameter that is neither a filter nor one of `also`. */
 export function readFilters(url: URL, filters: readonly string[], also: string[]): Filters | Response {
@@ -32,7 +35,7 @@ export function tableResponse(table: GapTable, format: Format, filename: string)
   return new Response(typeof body === "string" ? body : (body as Uint8Array<ArrayBuffer>), {
     headers: {
       "Content-Type": CONTENT_TYPES[format],
-      "Cache-Control": "no-store",
+      "Cache-Control": NO_STORE,
       ...(format === "csv" ? { "Content-Disposition": `inline; filename="${filename}"` } : {}),
     },
   });

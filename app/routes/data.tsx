@@ -11,9 +11,11 @@ import { dataPage } from "~/lib/data.server";
 import { formatCount, formatDate, formatDateTime, formatPercent } from "~/lib/format";
 import { englandCrumb, withWaveLabel } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
+import { NATIONAL } from "~db/analytics/scope";
+import { cachedPage } from "~/lib/page-cache.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return dataPage(new URL(request.url));
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return cachedPage({ route: "routes/data", request, context, scope: NATIONAL }, () => dataPage(new URL(request.url)));
 }
 
 export const handle: BreadcrumbHandle = {
