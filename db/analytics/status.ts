@@ -1,6 +1,6 @@
 // What every page shows about the data themselves: whether synthetic data are loaded, when the
 // data last changed, and which waves exist.
-import type { Sql } from "../client";
+import type { Database, Sql } from "../client";
 import { listWaves, type Wave } from "../waves";
 import type { Scope } from "./scope";
 
@@ -16,18 +16,30 @@ export interface DataStatus {
   waves: Wave[];
 }
 
-/** Reads in progress, by database handle. */
-const reading = new WeakMap<Sql, Promise<DataStatus>>();
+/** Reads in progress, by database handle, with the handle's change count when each began. */
+const reading = new WeakMap<Sql, { changes: number | undefined; read: Promise<DataStatus> }>();
+/** The embedded database's last status, valid while its change count stays the same (Database.changes). */
+const known = new WeakMap<Sql, { changes: number; status: DataStatus }>();
 
 /**
- * The data status. Callers asking while a read is in progress share it: under load every page
- * request asks (the page cache keys on the version), and one read serves them all.
+ * The data status. Every page request asks (the page cache keys on the version), so callers
+ * asking while a read is in progress share it; and on the embedded database, which only this
+ * process writes, the last status stands until a statement that may write has finished.
  */
 export function dataStatus(db: Sql): Promise<DataStatus> {
+  const changes = (db as Partial<Database>).changes?.();
+  const last = known.get(db);
+  if (last && last.changes === changes) return Promise.resolve(last.status);
   const running = reading.get(db);
-  if (running) return running;
-  const read = readDataStatus(db).finally(() => reading.delete(db));
-  reading.set(db, read);
+  if (running && running.changes === changes) return running.read;
+  const read = readDataStatus(db).then((status) => {
+    if (changes !== undefined) known.set(db, { changes, status });
+    return status;
+  });
+  const entry = { changes, read };
+  reading.set(db, entry);
+  const done = () => reading.get(db) === entry && reading.delete(db);
+  read.then(done, done);
   return read;
 }
 

@@ -74,9 +74,12 @@ describe.each(TARGETS)("the data version on %s", (target) => {
     expect(await version()).toBe(seen.at(-1));
   });
 
-  it("is read once for callers asking at the same time", async () => {
+  it("is read once for callers asking at the same time, and read again after a change", async () => {
     const [a, b] = await Promise.all([dataStatus(t.db), dataStatus(t.db)]);
     expect(a).toBe(b);
-    expect(await dataStatus(t.db)).not.toBe(a);
+    await setWave(t.db, LATEST, { status: "published" });
+    const c = await dataStatus(t.db);
+    expect(c).not.toBe(a);
+    expect(c.version).not.toBe(a.version);
   });
 });
