@@ -8,7 +8,7 @@
 // over the raw ratings table, as a generic BI tool would. Then the same on the embedded demo
 // (PGlite, loaded by the server's first start as `npm start` does). Prints Markdown tables.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { get } from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -119,6 +119,13 @@ async function startServer(env: Record<string, string>, port: number): Promise<S
   };
 }
 
+/** CPU time (ms) the server process has used: what a request costs, whatever else the machine runs. */
+function cpuMs(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+  // utime and stime, fields 14 and 15 of the whole line, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** autocannon in its own process (scripts/bench-load.ts). */
 function load(url: string, connections: number, duration: number): Load {
   const result = spawnSync(
@@ -165,6 +172,8 @@ interface PageResult {
   path: string;
   first: number;
   hit: Load;
+  /** Server CPU per request with the cache (ms; on PGlite the database's work included). */
+  cpu: number;
   miss: Load | null;
   raw: number | null;
 }
@@ -187,9 +196,11 @@ async function measure(env: Record<string, string>, port: number, connections: n
       if (first.status !== 200) throw new Error(`${page.at} answered ${first.status}:\n${server.output().slice(-3000)}`);
       for (let i = 0; i < 5; i++) await timedGet(server.url + page.at);
       load(server.url + page.at, connections, Math.min(2, duration));
+      const cpuBefore = cpuMs(server.child);
       const hit = load(server.url + page.at, connections, duration);
-      log(`${page.name}: first ${first.ms.toFixed(0)} ms (${first.timing ?? "no timing"}); hits p50 ${hit.p50} p95 ${hit.p95} ms, ${hit.requests} requests`);
-      results.push({ name: page.name, path: page.at, first: first.ms, hit, miss: null, raw: null });
+      const cpu = (cpuMs(server.child) - cpuBefore) / Math.max(1, hit.requests);
+      log(`${page.name}: first ${first.ms.toFixed(0)} ms (${first.timing ?? "no timing"}); hits p50 ${hit.p50} p95 ${hit.p95} ms, ${hit.requests} requests, ${cpu.toFixed(1)} ms of server CPU each`);
+      results.push({ name: page.name, path: page.at, first: first.ms, hit, cpu, miss: null, raw: null });
     }
   } catch (error) {
     process.stderr.write(`server output:\n${server.output().slice(-3000)}\n`);
@@ -236,13 +247,13 @@ function table(title: string, results: PageResult[], connections: number, durati
     "",
     `${title}. With the cache: ${connections} connections, ${duration} s per page after a 2 s warm-up. Misses (every cache off): ${miss.connections} connection(s), ${miss.duration} s per page. Raw GROUP BY: median of 3, one at a time. Milliseconds.`,
     "",
-    "| page | first request (cold) | hits p50 | hits p95 | hits req/s | misses p50 | misses p95 | misses done | raw GROUP BY | raw ÷ cold | raw ÷ hits p50 |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "| page | first request (cold) | hits p50 | hits p95 | hits req/s | server CPU per hit | misses p50 | misses p95 | misses done | raw GROUP BY | raw ÷ cold | raw ÷ hits p50 |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of results) {
     const flags = [r.hit, r.miss].some((l) => l && (l.errors || l.timeouts || l.non200)) ? " (errors or non-200: see log)" : "";
     lines.push(
-      `| ${r.name} \`${r.path}\`${flags} | ${ms(r.first)} | ${ms(r.hit.p50)} | ${ms(r.hit.p95)} | ${Math.round(r.hit.perSecond)} | ${ms(r.miss?.p50)} | ${ms(r.miss?.p95)} | ${r.miss ? r.miss.requests : "–"} | ${ms(r.raw)} | ${ratio(r.raw, r.first)} | ${ratio(r.raw, r.hit.p50)} |`,
+      `| ${r.name} \`${r.path}\`${flags} | ${ms(r.first)} | ${ms(r.hit.p50)} | ${ms(r.hit.p95)} | ${Math.round(r.hit.perSecond)} | ${r.cpu.toFixed(1)} | ${ms(r.miss?.p50)} | ${ms(r.miss?.p95)} | ${r.miss ? r.miss.requests : "–"} | ${ms(r.raw)} | ${ratio(r.raw, r.first)} | ${ratio(r.raw, r.hit.p50)} |`,
     );
   }
   return lines;
@@ -345,5 +356,6 @@ await run(async () => {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  out.push("", `Load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}.`);
   console.log(out.join("\n"));
 });
