@@ -242,7 +242,7 @@ async function rawTimes(db: Database, places: Places, results: PageResult[]): Pr
 
 function table(title: string, results: PageResult[], connections: number, duration: number, miss: { connections: number; duration: number }): string[] {
   const ms = (v: number | null | undefined) => (v == null ? "–" : Math.round(v).toLocaleString("en-GB"));
-  const ratio = (a: number | null, b: number | null) => (a == null || b == null || b === 0 ? "–" : `${(a / b).toFixed(0)}×`);
+  const ratio = (a: number | null, b: number | null) => (a == null || b == null || b === 0 ? "–" : `${(a / b).toFixed(a / b < 10 ? 1 : 0)}×`);
   const lines = [
     "",
     `${title}. With the cache: ${connections} connections, ${duration} s per page after a 2 s warm-up. Misses (every cache off): ${miss.connections} connection(s), ${miss.duration} s per page. Raw GROUP BY: median of 3, one at a time. Milliseconds.`,
