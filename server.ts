@@ -77,7 +77,18 @@ async function main() {
     app.use(express.static("build/client", { maxAge: "1h" }));
     build = (await import(pathToFileURL(BUILD).href)) as ServerBuild;
   }
-  app.all("*", createRequestHandler({ build, mode: dev ? "development" : "production", getLoadContext: () => ({ server: context }) }));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: dev ? "development" : "production",
+      getLoadContext: (_req, res) => ({
+        server: context,
+        // The page cache says whether a page came from it (app/lib/page-cache.server.ts).
+        serverTiming: (entry: string) => void res.append("Server-Timing", entry),
+      }),
+    }),
+  );
 
   const server = app.listen(port, host, () => {
     // The address actually bound (HOST=localhost may resolve either way) decides whether the

@@ -1,6 +1,6 @@
 // The page shell: NHS.UK header, breadcrumbs, main content (with the data status notice on every
 // page), footer, and an error page that never shows a stack trace.
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { dataStatus } from "~db/analytics/status";
@@ -20,6 +20,10 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/assets/images/favicon.svg", type: "image/svg+xml" },
   { rel: "apple-touch-icon", href: "/assets/images/nhsuk-icon-180.png" },
 ];
+
+// Every page carries figures (and the data status): no browser or proxy keeps a copy. Routes
+// without their own headers inherit these, for documents and loader data requests alike.
+export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const status = await dataStatus(getDatabase());

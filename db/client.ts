@@ -53,6 +53,11 @@ export interface Database extends Session {
   close(): Promise<void>;
   /** PGlite only: the whole data folder as a gzipped tarball (test fixtures, backups). */
   dumpDataDir?(): Promise<Blob>;
+  /**
+   * PGlite only: how many statements that may write have finished through this handle. The
+   * process owns the folder (db/lock.ts), so while this stays the same the data have not changed.
+   */
+  changes?(): number;
 }
 
 export interface OpenOptions {
@@ -190,13 +195,18 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
   await pg.waitReady;
   await dropOrphanedTempTables(pg);
   type Tx = Parameters<Parameters<typeof pg.transaction>[0]>[0];
+  // Counted after each statement that may write (anything but a plain select) has finished, and
+  // after each transaction: a reader that saw the old count reads again.
+  let changes = 0;
+  const changed = <T>(result: T) => (changes++, result);
   const wrap = (c: typeof pg | Tx): Sql => ({
     driver: "pglite",
     async query<T>(text: string, params: unknown[] = []) {
-      return (await c.query<T>(text, params)).rows;
+      const { rows } = await c.query<T>(text, params);
+      return /^\s*select\b/i.test(text) ? rows : changed(rows);
     },
     async exec(text: string) {
-      await c.exec(text);
+      changed(await c.exec(text));
     },
     async copyCsv(table, columns, chunks) {
       // PGlite has no COPY FROM STDIN; it reads a Blob mounted at /dev/blob instead. Blobs of
@@ -222,6 +232,7 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
         }
       }
       await send(parts.join(""));
+      changes++;
     },
     async copyBinary(table, columns, chunks) {
       // As copyCsv: blobs of ~16 MB, each a whole binary COPY stream (chunks hold whole tuples).
@@ -242,6 +253,7 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
         if (size >= 16_000_000) await send();
       }
       await send();
+      changes++;
     },
   });
   const base = wrap(pg);
@@ -250,12 +262,13 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
     orm: drizzle({ client: pg, schema }) as unknown as Orm,
     location: options.dataDir ?? "memory",
     async transaction(fn) {
-      return pg.transaction((tx) => fn(wrap(tx)));
+      return pg.transaction((tx) => fn(wrap(tx))).finally(() => changes++);
     },
     // PGlite is a single connection: the database is the session.
     async session(fn) {
-      return fn({ ...base, transaction: (inner) => pg.transaction((tx) => inner(wrap(tx))) });
+      return fn({ ...base, transaction: (inner) => pg.transaction((tx) => inner(wrap(tx))).finally(() => changes++) });
     },
+    changes: () => changes,
     async close() {
       if (!pg.closed) await pg.close();
     },

@@ -17,8 +17,11 @@ export function chooseFormat(url: URL, accept: string | null): ResponseFormat | 
   return "json";
 }
 
+/** Figures and problems alike are for the caller only, never kept by a browser or proxy. */
+export const NO_STORE = "private, no-store";
+
 export const problem = (status: number, error: string) =>
-  new Response(JSON.stringify({ error }), { status, headers: { "Content-Type": CONTENT_TYPES.json } });
+  new Response(JSON.stringify({ error }), { status, headers: { "Content-Type": CONTENT_TYPES.json, "Cache-Control": NO_STORE } });
 
 /** The filters among the query parameters, or a 400 naming any parameter that is neither a filter nor one of `also`. */
 export function readFilters(url: URL, filters: readonly string[], also: string[]): Filters | Response {
@@ -40,7 +43,7 @@ export const FORMAT_HELP = "use csv, json, arrow or metadata";
  * document: `<name>-metadata.json`, linked from the CSV response (Link: rel="describedby").
  */
 export function tableResponse(table: GapTable, format: ResponseFormat, filename: string, url?: URL): Response {
-  const headers: Record<string, string> = { "Cache-Control": "private, no-store" };
+  const headers: Record<string, string> = { "Cache-Control": NO_STORE };
   if (format === "metadata") {
     return new Response(JSON.stringify(table.meta, null, 2), {
       headers: { ...headers, "Content-Type": CONTENT_TYPES.json, "Content-Disposition": `inline; filename="${metadataFilename(filename)}"` },

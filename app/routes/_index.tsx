@@ -14,9 +14,11 @@ import { formatCount, formatPercent } from "~/lib/format";
 import { withFilters } from "~/lib/filters";
 import { englandOverview } from "~/lib/overview.server";
 import { pageTitle } from "~/lib/page-title";
+import { NATIONAL } from "~db/analytics/scope";
+import { cachedPage } from "~/lib/page-cache.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return englandOverview(new URL(request.url));
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return cachedPage({ route: "routes/_index", request, context, scope: NATIONAL }, () => englandOverview(new URL(request.url)));
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>

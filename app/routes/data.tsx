@@ -12,9 +12,11 @@ import { formatCount, formatDate, formatDateTime, formatPercent } from "~/lib/fo
 import { englandCrumb, withWaveLabel } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
 import type { PublishedCount, SubmissionQuality, Withheld } from "~db/analytics/data-quality";
+import { NATIONAL } from "~db/analytics/scope";
+import { cachedPage } from "~/lib/page-cache.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return dataPage(new URL(request.url), context);
+  return cachedPage({ route: "routes/data", request, context, scope: NATIONAL }, () => dataPage(new URL(request.url), context));
 }
 
 export const handle: BreadcrumbHandle = {

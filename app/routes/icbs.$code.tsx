@@ -10,9 +10,11 @@ import { FilterPanel } from "~/components/FilterPanel";
 import { englandCrumb, regionCrumb } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
 import { icbPage } from "~/lib/region.server";
+import { NATIONAL } from "~db/analytics/scope";
+import { cachedPage } from "~/lib/page-cache.server";
 
-export async function loader({ params, request }: LoaderFunctionArgs) {
-  return icbPage(params.code ?? "", new URL(request.url));
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  return cachedPage({ route: "routes/icbs.$code", request, context, scope: NATIONAL }, () => icbPage(params.code ?? "", new URL(request.url)));
 }
 
 type Data = Awaited<ReturnType<typeof loader>>;

@@ -1,13 +1,15 @@
 // Methodology: how every figure is defined, computed and protected (docs/metrics.md, rendered).
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
 import { englandCrumb } from "~/lib/links";
 import { methodology } from "~/lib/methodology.server";
 import { pageTitle } from "~/lib/page-title";
+import { NATIONAL } from "~db/analytics/scope";
+import { cachedPage } from "~/lib/page-cache.server";
 
-export function loader() {
-  return methodology();
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return cachedPage({ route: "routes/methodology", request, context, scope: NATIONAL }, async () => methodology());
 }
 
 export const handle: BreadcrumbHandle = { breadcrumbs: () => [englandCrumb()] };

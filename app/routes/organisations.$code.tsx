@@ -14,9 +14,11 @@ import { englandCrumb, icbCrumb, regionCrumb } from "~/lib/links";
 import { sortQuery } from "~/lib/organisation-figures";
 import { organisationPage } from "~/lib/organisation.server";
 import { pageTitle } from "~/lib/page-title";
+import { NATIONAL } from "~db/analytics/scope";
+import { cachedPage } from "~/lib/page-cache.server";
 
-export async function loader({ params, request }: LoaderFunctionArgs) {
-  return organisationPage(params.code ?? "", new URL(request.url));
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  return cachedPage({ route: "routes/organisations.$code", request, context, scope: NATIONAL }, () => organisationPage(params.code ?? "", new URL(request.url)));
 }
 
 type Data = Awaited<ReturnType<typeof loader>>;

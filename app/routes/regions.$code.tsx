@@ -10,9 +10,11 @@ import { FilterPanel } from "~/components/FilterPanel";
 import { pageTitle } from "~/lib/page-title";
 import { regionPage } from "~/lib/region.server";
 import { englandCrumb } from "~/lib/links";
+import { NATIONAL } from "~db/analytics/scope";
+import { cachedPage } from "~/lib/page-cache.server";
 
-export async function loader({ params, request }: LoaderFunctionArgs) {
-  return regionPage(params.code ?? "", new URL(request.url));
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  return cachedPage({ route: "routes/regions.$code", request, context, scope: NATIONAL }, () => regionPage(params.code ?? "", new URL(request.url)));
 }
 
 type Data = Awaited<ReturnType<typeof loader>>;

@@ -1,11 +1,14 @@
 // What every page shows about the data themselves: whether synthetic data are loaded, when the
 // data last changed, and which waves exist.
-import type { Sql } from "../client";
+import type { Database, Sql } from "../client";
 import { listWaves, type Wave } from "../waves";
 import type { Scope } from "./scope";
 
 export interface DataStatus {
-  /** Changes whenever a load, withdrawal, headcount or crosswalk import commits: a cache key for figures. */
+  /**
+   * Changes whenever a load, withdrawal, headcount, framework, crosswalk or reference-data import,
+   * or a wave's change commits: a cache key for figures and pages (tests/integration/data-version.test.ts).
+   */
   version: string;
   synthetic: boolean;
   /** When the last file was loaded (ISO, UTC), or null before any load. */
@@ -13,14 +16,42 @@ export interface DataStatus {
   waves: Wave[];
 }
 
-export async function dataStatus(db: Sql): Promise<DataStatus> {
+/** Reads in progress, by database handle, with the handle's change count when each began. */
+const reading = new WeakMap<Sql, { changes: number | undefined; read: Promise<DataStatus> }>();
+/** The embedded database's last status, valid while its change count stays the same (Database.changes). */
+const known = new WeakMap<Sql, { changes: number; status: DataStatus }>();
+
+/**
+ * The data status. Every page request asks (the page cache keys on the version), so callers
+ * asking while a read is in progress share it; and on the embedded database, which only this
+ * process writes, the last status stands until a statement that may write has finished.
+ */
+export function dataStatus(db: Sql): Promise<DataStatus> {
+  const changes = (db as Partial<Database>).changes?.();
+  const last = known.get(db);
+  if (last && last.changes === changes) return Promise.resolve(last.status);
+  const running = reading.get(db);
+  if (running && running.changes === changes) return running.read;
+  const read = readDataStatus(db).then((status) => {
+    if (changes !== undefined) known.set(db, { changes, status });
+    return status;
+  });
+  const entry = { changes, read };
+  reading.set(db, entry);
+  const done = () => reading.get(db) === entry && reading.delete(db);
+  read.then(done, done);
+  return read;
+}
+
+async function readDataStatus(db: Sql): Promise<DataStatus> {
   const [row] = await db.query<{ synthetic: boolean; data_as_at: string | null; version: string }>(
     `select exists (select 1 from submissions s join batches b on b.id = s.batch_id
                     where s.status = 'current' and b.synthetic) as synthetic,
             to_char(max(loaded_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as data_as_at,
             concat_ws('/', max(id), (select max(ended_at) from submissions), (select max(imported_at) from headcounts),
                       (select string_agg(concat_ws(':', id, reference_date, status), ',' order by id) from waves),
-                      (select string_agg(concat_ws(':', id, extract(epoch from imported_at)), ',' order by id) from crosswalks)) as version
+                      (select string_agg(concat_ws(':', id, extract(epoch from imported_at)), ',' order by id) from crosswalks),
+                      (select max(id) from frameworks), (select extract(epoch from max(loaded_at)) from reference_loads)) as version
      from batches`,
   );
   return { version: row.version, synthetic: row.synthetic, dataAsAt: row.data_as_at, waves: await listWaves(db) };

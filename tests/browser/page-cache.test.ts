@@ -1,0 +1,93 @@
+// The page cache and the no-store rule over HTTP, against server.ts serving the production build
+// on a copy of the embedded fixture: every data response says `private, no-store`; a page asked
+// for again is served from the cache (Server-Timing says so) until a load commits. Runs with the
+// browser tests (scripts/test.ts builds first), though it needs no browser.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { fixtureDataDir } from "../support/databases";
+import { FIXTURE_WAVES } from "../support/fixture";
+import { type Server, startServer } from "../support/processes";
+
+const [EARLIER, LATEST] = FIXTURE_WAVES.map((w) => w.label);
+
+describe.runIf(process.env.BROWSER_TESTS === "1")("page cache and Cache-Control over HTTP", () => {
+  let server: Server;
+  beforeAll(async () => {
+    server = await startServer({ DATA_DIR: await fixtureDataDir() });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const get = (path: string) => fetch(`${server.url}${path}`, { redirect: "manual" });
+  /** hit, miss or null (not a cached page), from Server-Timing. */
+  const outcome = async (path: string) => {
+    const response = await get(path);
+    expect(response.status, path).toBe(200);
+    await response.arrayBuffer();
+    return /page;desc="(\w+)"/.exec(response.headers.get("server-timing") ?? "")?.[1] ?? null;
+  };
+
+  it("sends Cache-Control: private, no-store with every page, loader data request, API answer and error", async () => {
+    const paths: [string, number][] = [
+      ["/", 200],
+      [`/regions/Y56?wave=${LATEST}`, 200],
+      ["/icbs/Z9B2Z", 200],
+      ["/organisations/RAL", 200],
+      ["/data", 200],
+      ["/methodology", 200],
+      ["/accessibility", 200],
+      ["/regions/Y56.data", 200],
+      ["/regions/XXX", 404],
+      ["/regions/XXX.data", 404],
+      ["/?wave=no-such-wave", 400],
+      [`/api/gaps?by=region,domain&wave=${LATEST}`, 200],
+      [`/api/gaps?by=region&format=csv`, 200],
+      [`/api/funnel?wave=${LATEST}&format=arrow`, 200],
+      [`/api/priorities?wave=${LATEST}&region=Y56`, 200],
+      ["/api/gaps?by=nonsense", 400],
+    ];
+    for (const [path, status] of paths) {
+      const response = await get(path);
+      await response.arrayBuffer();
+      // A data request's error travels inside its 200 body (Remix single fetch).
+      if (!path.endsWith(".data") || status === 200) expect(response.status, path).toBe(status);
+      expect(response.headers.get("cache-control"), path).toBe("private, no-store");
+    }
+  });
+
+  it("serves a page again from the cache, the same page written differently too, and computes it afresh after a load", async () => {
+    const page = `/organisations/RAL?wave=${EARLIER}&x=1`;
+    expect(await outcome(page)).toBe("miss");
+    expect(await outcome(page)).toBe("hit");
+    expect(await outcome(`/organisations/RAL?x=1&wave=${EARLIER}`)).toBe("hit");
+    expect(await outcome(`/organisations/RAL.data?x=1&wave=${EARLIER}`)).toBe("hit");
+    // The latest wave is what a page shows without ?wave=: one entry for both.
+    expect(await outcome("/data")).toMatch(/hit|miss/);
+    expect(await outcome(`/data?wave=${LATEST}`)).toBe("hit");
+    // A 404 is never kept.
+    expect((await get("/organisations/XXX")).status).toBe(404);
+    expect((await get("/organisations/XXX")).status).toBe(404);
+
+    // A load through the ingest page (in the server's process on the embedded database) commits a new data version.
+    const source = inject("fixtureFiles")[LATEST].find((f) => path.basename(f) === "RAL.csv")!;
+    const lines = readFileSync(source, "utf8").trimEnd().split("\n");
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "capgap-cache-")), "RAL-v2.csv");
+    writeFileSync(file, `${lines.slice(0, -1).join("\n")}\n`);
+    const upload = new FormData();
+    upload.append("wave", LATEST);
+    upload.append("files", new File([readFileSync(file)], "RAL-v2.csv"));
+    const uploaded = await fetch(`${server.url}/ingest`, { method: "POST", body: upload, redirect: "manual", headers: { Origin: server.url } });
+    expect(uploaded.status).toBe(302);
+    const confirm = new FormData();
+    confirm.append("intent", "load");
+    const loaded = await fetch(`${server.url}${uploaded.headers.get("location")}`, { method: "POST", body: confirm, headers: { Origin: server.url } });
+    expect(loaded.status).toBe(200);
+    expect(await loaded.text()).toMatch(/loaded, replacing 1 earlier submission/);
+
+    expect(await outcome(page)).toBe("miss");
+    expect(await outcome(page)).toBe("hit");
+  });
+});
