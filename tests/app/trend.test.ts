@@ -159,6 +159,8 @@ describe("renderTrend", () => {
       "Digital implementation: Autumn 2025 40.0% (35.0% to 45.0%); Spring 2026 30.0% (25.0% to 34.0%)",
     );
     expect(doc.querySelector(".app-chart__summary")!.textContent).toBe(trendSummary(series));
+    // Two published waves in one framework version: one line joins them.
+    expect(doc.querySelector('.app-trend__panel g[stroke-width="2"][fill="none"] path')!.getAttribute("d")).toMatch(/^M[\d.,]+L[\d.,]+$/);
   });
 
   it("titles each point with the table's text, marks suppressed waves S and draws open waves hollow", () => {
@@ -172,6 +174,20 @@ describe("renderTrend", () => {
     const firstPanelDots = [...doc.querySelectorAll(".app-trend__panel")[0].querySelectorAll("circle")].map((c) => c.getAttribute("fill"));
     expect(firstPanelDots).toEqual(["#005eb8", "white"]);
     expect(doc.querySelector(".app-chart__key")!.textContent).toContain("Hollow dots: provisional");
+  });
+
+  it("marks a framework change with a dashed rule and says the series is not joined across it", () => {
+    const broken = trendSeries(
+      [row("2025-autumn", "1", "A", 0.6, 0.5, 0.7), row("2026-spring", "1", "A", 0.2, 0.1, 0.3, { series_break: true })],
+      WAVES,
+    );
+    const out = parseHTML(`<!doctype html><html><body>${renderTrend({ id: "t", title: "T", series: broken })}</body></html>`).document;
+    expect(out.querySelectorAll('g[stroke-dasharray="4 3"] line')).toHaveLength(1);
+    expect(out.querySelector(".app-chart__key")!.textContent).toContain("Dashed line: the framework version changed");
+    // Two segments of one point each: no line joins them.
+    const lines = [...out.querySelectorAll('g[stroke-width="2"][fill="none"] path')].map((p) => p.getAttribute("d"));
+    expect(lines).toHaveLength(2);
+    expect(lines.every((d) => !d!.includes("L"))).toBe(true);
   });
 
   it("says why there is no chart when there is nothing to draw", () => {

@@ -167,6 +167,18 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("Engla
     await page.close();
   });
 
+  it("shows the change on a region's page too, over the region's organisations", async () => {
+    const page = await open(`/regions/Y56?wave=${LATEST}`);
+    const table = await api(`by=&region=Y56&wave=${LATEST}&compare_to=${EARLIER}`);
+    const [now] = table.rows;
+    const change = (await headline(page))[`Change since ${waveName(EARLIER)}`];
+    if (now.change === null) expect(change).toMatch(/^(Suppressed|Not published)$/);
+    else expect(change).toMatch(new RegExp(`^${formatPoints(now.change as number, false)} points 95% interval`));
+    const comparison = table.meta.comparison as { organisations_compared: number };
+    await expect(page.locator("#headline-change-note").innerText()).resolves.toContain(`over the ${comparison.organisations_compared} organisations`);
+    await page.close();
+  });
+
   it("shows the weighted rate with its interval and says the change is not weighted", async () => {
     const page = await open(`/?weighted=true`);
     const [now] = (await api(`by=&wave=${LATEST}&weighted=true`)).rows;
