@@ -65,7 +65,7 @@ export function HeadlineFigures({ headline }: { headline: Headline }) {
   if (headline.weighted !== undefined) {
     const w = headline.weighted;
     items.push([
-      "Weighted to staff in post",
+      "Weighted gap rate",
       w === null ? (
         headline.suppressed ? withheld : "No headcount"
       ) : (

@@ -183,7 +183,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("Engla
     const page = await open(`/?weighted=true`);
     const [now] = (await api(`by=&wave=${LATEST}&weighted=true`)).rows;
     const figures = await headline(page);
-    expect(figures["Weighted to staff in post"]).toBe(
+    expect(figures["Weighted gap rate"]).toBe(
       `${percent(now.weighted_gap_rate as number)} 95% interval ${interval(now.weighted_ci_low as number, now.weighted_ci_high as number)}`,
     );
     await expect(page.locator("#headline-change-note").innerText()).resolves.toContain("Weighting is not compared across waves");
