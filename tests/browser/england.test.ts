@@ -3,7 +3,6 @@
 // figure is checked against /api/gaps for the same request.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatPoints, waveName } from "../../app/lib/format";
@@ -11,6 +10,7 @@ import { CHROMIUM } from "../support/browser-path";
 import { fixtureDataDir } from "../support/databases";
 import { FIXTURE_WAVES } from "../support/fixture";
 import { type Server, startServer } from "../support/processes";
+import { screenshotPath } from "../support/screenshots";
 
 const ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
@@ -60,6 +60,12 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("Engla
     expect(response.status).toBe(200);
     return response.json();
   };
+
+  /** The trend's point texts: each mark's <title>, or its data-tip once the tooltip script has moved it there. */
+  const pointTexts = (page: Page) =>
+    page.locator("#domain-trend svg title, #domain-trend [data-tip]").evaluateAll((els) =>
+      els.map((e) => (e.tagName.toLowerCase() === "title" ? e.textContent! : e.getAttribute("data-tip")!)),
+    );
 
   /** The headline's figures: term → the value's text, whitespace collapsed. */
   const headline = async (page: Page) =>
@@ -117,7 +123,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("Engla
     const table = await page.locator("#domain-trend-table tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("th, td")].map((c) => c.textContent!.trim())));
     const domains = [...new Set(rows.map((r) => String(r.domain_name)))];
     expect(table.map((r) => r[0]).sort()).toEqual(domains.sort());
-    const titles = await page.locator("#domain-trend svg title").allTextContents();
+    const titles = await pointTexts(page);
     const panels = await page.locator("#domain-trend .app-trend__domain").allInnerTexts();
     expect(panels).toEqual(table.map((r) => r[0]));
     for (const r of rows) {
@@ -132,7 +138,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("Engla
     expect(titles).toHaveLength(rows.length);
     await expect(page.locator("#domain-trend .app-chart__summary").innerText()).resolves.toMatch(/^Between Autumn 2025 and/);
     await expect(page.locator("#domain-trend-notes").innerText()).resolves.toContain("figures are provisional (hollow dots)");
-    await page.screenshot({ path: path.join(dataDir, "england-trend.png"), fullPage: true });
+    await page.screenshot({ path: screenshotPath("england-trend.png"), fullPage: true });
     await page.close();
   });
 
@@ -154,7 +160,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("Engla
     expect(figures[`Change since ${waveName(EARLIER)}`]).toMatch(new RegExp(`^${formatPoints(now.change as number, false)} points`));
     const { rows } = await api(`by=wave,domain&archetype=${archetype}&provisional=true`);
     const first = rows.find((r) => r.wave === LATEST && !r.suppressed)!;
-    await expect(page.locator("#domain-trend svg title").allTextContents()).resolves.toContain(
+    await expect(pointTexts(page)).resolves.toContain(
       `${first.domain_name}, ${waveName(LATEST)} (provisional): ${percent(first.gap_rate as number)} (${interval(first.ci_low as number, first.ci_high as number)})`,
     );
     // Drill down: the region's link keeps the filters (not the England page's own provisional).
@@ -196,7 +202,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("Engla
       await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
       const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run());
       expect(result.violations.map((v) => `${address}: ${v.id}`)).toEqual([]);
-      if (address === "/") await page.screenshot({ path: path.join(dataDir, "england.png"), fullPage: true });
+      if (address === "/") await page.screenshot({ path: screenshotPath("england-change.png"), fullPage: true });
       await page.close();
     }
   });
