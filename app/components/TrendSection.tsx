@@ -4,6 +4,7 @@ import { Link } from "@remix-run/react";
 import type { TrendFigure } from "~/lib/trend-figure.server";
 import { Chart } from "./Chart";
 import { DataTable } from "./DataTable";
+import { Downloads } from "./Downloads";
 
 interface Props {
   figure: TrendFigure;
@@ -32,6 +33,7 @@ export function TrendSection({ figure, caption, includeOpenHref, excludeOpenHref
           rows={figure.table.rows.map((r) => ({ key: r.key, header: r.name, cells: r.cells }))}
         />
       ) : null}
+      {figure.table.rows.length && figure.table.columns.length ? <Downloads links={figure.downloads} what="this table" /> : null}
       {leftOut.length || provisional.length || seriesBreaks.length || weighted ? (
         <div className="nhsuk-inset-text" id={`${figure.id}-notes`}>
           <span className="nhsuk-u-visually-hidden">Information: </span>

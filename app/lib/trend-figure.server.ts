@@ -6,6 +6,7 @@ import { queryGaps } from "~db/analytics/gaps";
 import { NATIONAL } from "~db/analytics/scope";
 import type { Sql } from "~db/client";
 import { renderTrend, trendCellText, trendSeries, type TrendSeries, trendWaveHeading } from "~/charts/trend.server";
+import { type Downloads, downloadLinks } from "./downloads";
 import { waveName } from "./format";
 import { orBadRequest } from "./http.server";
 
@@ -30,6 +31,8 @@ export interface TrendFigure {
   /** Waves in the series still open (only when provisional figures were asked for). */
   provisionalWaves: { label: string; name: string }[];
   seriesBreaks: { wave: string; name: string; fromVersion: string; toVersion: string }[];
+  /** The same table from /api/gaps (by wave and domain, the same filters). */
+  downloads: Downloads;
   k: number;
 }
 
@@ -61,6 +64,7 @@ export async function trendFigure(db: Sql, request: TrendRequest): Promise<Trend
     openWavesLeftOut,
     provisionalWaves: series.waves.filter((w) => w.provisional).map((w) => named(w.label)),
     seriesBreaks: (table.meta.series_breaks ?? []).map((b) => ({ wave: b.wave, name: waveName(b.wave), fromVersion: b.from_version, toVersion: b.to_version })),
+    downloads: downloadLinks("/api/gaps", { by: "wave,domain", ...filters, provisional: Boolean(request.provisional) }),
     k: table.meta.suppression.k,
   };
 }

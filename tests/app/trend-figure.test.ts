@@ -49,6 +49,8 @@ describe("trendFigure and headline on the fixture", () => {
     }
     expect(figure.table.rows.flatMap((r) => r.cells)).toHaveLength(rows.length);
     expect(figure.chart).toContain('class="app-trend__panel"');
+    // The download asks the API for the same table: the wave filter is dropped, as the trend spans every wave.
+    expect(figure.downloads.csv).toBe("/api/gaps?by=wave%2Cdomain&organisation=RAL&provisional=true&format=csv");
   });
 
   it("adds the change since the compare wave and the weighted rate to the headline, as queryGaps gives them", async () => {

@@ -136,6 +136,9 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("Engla
     }
     // One point (or S) per cell: nothing drawn that the table does not hold.
     expect(titles).toHaveLength(rows.length);
+    // The table's download is the same request.
+    const csv = await page.locator("#domain-trend-table").locator("xpath=../following-sibling::p[1]//a[text()='CSV']").getAttribute("href");
+    expect(csv).toBe("/api/gaps?by=wave%2Cdomain&provisional=true&format=csv");
     await expect(page.locator("#domain-trend .app-chart__summary").innerText()).resolves.toMatch(/^Between Autumn 2025 and/);
     await expect(page.locator("#domain-trend-notes").innerText()).resolves.toContain("figures are provisional (hollow dots)");
     await page.screenshot({ path: screenshotPath("england-trend.png"), fullPage: true });
