@@ -19,6 +19,14 @@ export function formatPercent(rate: number): string {
   return percent1.format(rate);
 }
 
+/** A change as a share, in percentage points with its sign: −0.0213 → "−2.1 points" ("−2.1" without the unit). */
+export function formatPoints(change: number, unit = true): string {
+  const text = Math.abs(change * 100).toFixed(1);
+  // A change that rounds to zero has no direction to show.
+  const sign = text === "0.0" ? "" : change < 0 ? "\u2212" : "+";
+  return `${sign}${text}${unit ? " points" : ""}`;
+}
+
 /** 10234 → "10,234". */
 export function formatCount(n: number): string {
   return count.format(n);

@@ -8,9 +8,10 @@ import { getDatabase } from "./db.server";
 import { waveName } from "./format";
 import { domainHeatmap, type HeatmapFigure, type Headline, headline, headlineForFigure } from "./gap-figures.server";
 import type { FilterOptions } from "./filter-options.server";
-import { narrowing, type PageFilters, withFilters } from "./filters";
+import { filterQuery, narrowing, type PageFilters, withFilters } from "./filters";
 import { orBadRequest } from "./http.server";
 import { pageContext } from "./page-filters.server";
+import { type TrendFigure, trendFigure } from "./trend-figure.server";
 import type { WaveOption } from "./waves.server";
 
 export interface EnglandOverview {
@@ -23,8 +24,17 @@ export interface EnglandOverview {
   capabilities: { ranked: RankedCapability[]; chart: string; suppressedCount: number } | null;
   /** Response coverage by region, with the gap rate weighted to the workforce (null without a headcount). */
   coverage: RegionCoverage[] | null;
+  /** Gap rate by domain across waves. */
+  trend: TrendFigure | null;
+  /** The trend includes waves still open (the page's own `provisional=true`). */
+  provisional: boolean;
+  /** This page with the open waves in the trend, and without them (filters kept). */
+  trendLinks: { includeOpen: string; excludeOpen: string };
   k: number;
 }
+
+/** The England page's own parameter (kept after the filters): open waves join the trend, labelled provisional. */
+const PROVISIONAL_PARAMETER = "provisional";
 
 export interface RegionCoverage {
   region: string;
@@ -40,8 +50,17 @@ export interface RegionCoverage {
 
 export async function englandOverview(url: URL): Promise<EnglandOverview> {
   const db = getDatabase();
-  const { filters, wave, waves, options } = await pageContext(db, url);
-  const empty = { filters, options, waves, headline: null, regions: null, capabilities: null, coverage: null, k: suppressionThreshold() };
+  const { filters, wave, compareWave, waves, options } = await pageContext(db, url);
+  const provisional = url.searchParams.get(PROVISIONAL_PARAMETER) === "true";
+  const query = filterQuery(filters);
+  // Filters first, then the page's own parameter: the canonical order (page-filters.server.ts).
+  const trendLinks = {
+    includeOpen: `/${query ? `${query}&` : "?"}${PROVISIONAL_PARAMETER}=true#domain-trend-heading`,
+    excludeOpen: `/${query}#domain-trend-heading`,
+  };
+  const empty = {
+    filters, options, waves, headline: null, regions: null, capabilities: null, coverage: null, trend: null, provisional, trendLinks, k: suppressionThreshold(),
+  };
   if (!wave) return { ...empty, wave: null };
   const name = waveName(wave.label);
   const narrowed = narrowing(filters);
@@ -87,7 +106,11 @@ export async function englandOverview(url: URL): Promise<EnglandOverview> {
   return {
     ...empty,
     wave: { label: wave.label, name },
-    headline: headlineForFigure(await headline(db, wave, narrowed, NATIONAL), regions),
+    headline: headlineForFigure(
+      await headline(db, wave, narrowed, { countOrganisationsIn: NATIONAL, compareWave, weighted: filters.weighted }),
+      regions,
+    ),
+    trend: await trendFigure(db, { id: "domain-trend", title: "Gap rate by domain across waves, England", filters: narrowed, provisional }),
     regions,
     capabilities: { ranked, chart, suppressedCount },
     coverage,

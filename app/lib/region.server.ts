@@ -62,7 +62,14 @@ async function areaFigures(db: Sql, context: PageContext, area: { kind: "region"
   return {
     ...empty,
     wave: { label: wave.label, name: waveName(wave.label) },
-    headline: headlineForFigure(await headline(db, wave, filters, { kind: area.kind, code: area.code }), organisations),
+    headline: headlineForFigure(
+      await headline(db, wave, filters, {
+        countOrganisationsIn: { kind: area.kind, code: area.code },
+        compareWave: context.compareWave,
+        weighted: context.filters.weighted,
+      }),
+      organisations,
+    ),
     organisations,
     // The funnel compares whole organisations with England, whatever the page's filters.
     funnel: await funnelFigure(db, wave.label, { name: area.name, filters: { [area.kind]: area.code } }),

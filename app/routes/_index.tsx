@@ -1,4 +1,5 @@
-// England overview: headline figures, Region × Domain heatmap, the ten largest capability gaps, and
+// England overview: headline figures with the change since the previous wave, the trend by domain
+// across waves, Region × Domain heatmap, the ten largest capability gaps, and
 // response coverage by region with the weighted gap rate.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -10,6 +11,7 @@ import { HeadlineFigures } from "~/components/HeadlineFigures";
 import { NoWaves, SuppressionNote } from "~/components/PageParts";
 import { ResponseRate } from "~/components/ResponseRate";
 import { FilterPanel } from "~/components/FilterPanel";
+import { TrendSection } from "~/components/TrendSection";
 import { formatCount, formatPercent } from "~/lib/format";
 import { withFilters } from "~/lib/filters";
 import { englandOverview } from "~/lib/overview.server";
@@ -25,19 +27,42 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageTitle(data?.wave ? `England overview, ${data.wave.name}` : "England overview");
 
 export default function EnglandOverviewPage() {
-  const { filters, options, wave, waves, headline, regions, capabilities, coverage, k } = useLoaderData<typeof loader>();
+  const { filters, options, wave, waves, headline, regions, capabilities, coverage, trend, provisional, trendLinks, k } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>
         England overview
         {wave ? <span className="nhsuk-caption-l nhsuk-caption--bottom">{wave.name} survey wave</span> : null}
       </h1>
-      <FilterPanel path="/" filters={filters} waves={waves} shownWave={wave?.label ?? null} options={options} />
+      <FilterPanel
+        path="/"
+        filters={filters}
+        waves={waves}
+        shownWave={wave?.label ?? null}
+        options={options}
+        keep={provisional ? { provisional: "true" } : undefined}
+      />
       {!wave || !headline || !regions || !capabilities ? (
         <NoWaves />
       ) : (
         <>
           <HeadlineFigures headline={headline} />
+          {trend ? (
+            <>
+              <h2 id="domain-trend-heading">Change across waves by domain</h2>
+              <p>
+                Is the gap closing? Each domain's gap rate in every wave, with its 95% interval: where the intervals of two
+                waves do not overlap, the change is more than chance would explain.
+              </p>
+              <TrendSection
+                figure={trend}
+                caption="Gap rate by domain across waves, England"
+                includeOpenHref={trendLinks.includeOpen}
+                excludeOpenHref={trendLinks.excludeOpen}
+                weighted={filters.weighted}
+              />
+            </>
+          ) : null}
           <h2>Gaps by region and domain</h2>
           <p>
             The gap rate is the share of capabilities required for a role that staff do not yet meet. Select a region to see
