@@ -233,10 +233,11 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
       count(ranked[0].staff_below),
       `${count(ranked[0].staff_below_low)} to ${count(ranked[0].staff_below_high)}`,
     ]);
-    const csvHref = await page.locator("a", { hasText: /^CSV$/ }).getAttribute("href");
+    // The list's own downloads: the first CSV and Arrow links after its table.
+    const csvHref = await table.locator("xpath=following::a[normalize-space()='CSV'][1]").getAttribute("href");
     const csv = (await (await fetch(`${server.url}${csvHref}`)).text()).trimEnd().split("\r\n");
     expect(csv).toHaveLength(api.rows.length + 1);
-    const arrowHref = await page.locator("a", { hasText: /^Arrow$/ }).getAttribute("href");
+    const arrowHref = await table.locator("xpath=following::a[normalize-space()='Arrow'][1]").getAttribute("href");
     expect(tableFromIPC(new Uint8Array(await (await fetch(`${server.url}${arrowHref}`)).arrayBuffer())).numRows).toBe(api.rows.length);
     await page.close();
   });
