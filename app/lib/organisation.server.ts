@@ -12,6 +12,7 @@ import { capabilityFacts } from "./capability-facts.server";
 import { type Downloads, downloadLinks } from "./downloads";
 import { getDatabase } from "./db.server";
 import { waveName } from "./format";
+import { type TrendFigure, trendFigure } from "./trend-figure.server";
 import { domainHeatmap, type HeatmapFigure, type Headline, headline, headlineForFigure } from "./gap-figures.server";
 import type { FilterOptions } from "./filter-options.server";
 import { filterQuery, narrowing, type PageFilters } from "./filters";
@@ -55,20 +56,32 @@ export interface OrganisationPage {
   peers: PeerSection | null;
   attainment: AttainmentSection | null;
   statements: StatementsSection | null;
-  // The organisation's trend over the waves goes here (app/charts/trend.server.ts), beside the page's other sections.
+  /** The organisation's gap rate by domain across waves. */
+  trend: TrendFigure | null;
+  /** The trend includes waves still open (the page's own `provisional=true`). */
+  provisional: boolean;
+  trendLinks: { includeOpen: string; excludeOpen: string };
   k: number;
 }
 
 export async function organisationPage(code: string, url: URL): Promise<OrganisationPage> {
   const db = getDatabase();
-  const { filters, wave, waves, options } = await pageContext(db, url);
+  const { filters, wave, compareWave, waves, options } = await pageContext(db, url);
   const sort = readSort(url.searchParams);
   if ("error" in sort) throw badRequest(sort.error);
   const organisation = await findOrganisation(db, code, wave?.referenceDate ?? null);
   if (!organisation) throw notFound(`There is no organisation with the ODS code “${code}”.`);
+  const provisional = url.searchParams.get("provisional") === "true";
+  const query = filterQuery(filters);
+  const path = `/organisations/${organisation.code}`;
+  // Filters first, then the page's own parameter: the canonical order (page-filters.server.ts).
+  const trendLinks = {
+    includeOpen: `${path}${query ? `${query}&` : "?"}provisional=true#organisation-trend-heading`,
+    excludeOpen: `${path}${query}#organisation-trend-heading`,
+  };
   const empty = {
-    filters, query: filterQuery(filters), options, organisation, waves,
-    headline: null, staffGroups: null, peers: null, attainment: null, statements: null, k: suppressionThreshold(),
+    filters, query, options, organisation, waves, provisional, trendLinks,
+    headline: null, staffGroups: null, peers: null, attainment: null, statements: null, trend: null, k: suppressionThreshold(),
   };
   if (!wave) return { ...empty, wave: null };
   const narrowed = { ...narrowing(filters), organisation: organisation.code };
@@ -88,7 +101,13 @@ export async function organisationPage(code: string, url: URL): Promise<Organisa
   return {
     ...empty,
     wave: { label: wave.label, name: waveName(wave.label) },
-    headline: headlineForFigure(await headline(db, wave, narrowed), staffGroups),
+    headline: headlineForFigure(await headline(db, wave, narrowed, { compareWave, weighted: filters.weighted }), staffGroups),
+    trend: await trendFigure(db, {
+      id: "organisation-trend",
+      title: `Gap rate by domain across waves, ${organisation.name}`,
+      filters: narrowed,
+      provisional,
+    }),
     staffGroups,
     peers: await peerSection(db, organisation, wave, filters),
     attainment: await attainmentSection(db, organisation, wave, filters, k),

@@ -10,6 +10,7 @@ import { HeadlineFigures } from "~/components/HeadlineFigures";
 import { AttainmentTable, PeerTable, StatementsTable } from "~/components/OrganisationSections";
 import { NoWaves, SuppressionNote } from "~/components/PageParts";
 import { FilterPanel } from "~/components/FilterPanel";
+import { TrendSection } from "~/components/TrendSection";
 import { englandCrumb, icbCrumb, regionCrumb } from "~/lib/links";
 import { sortQuery } from "~/lib/organisation-figures";
 import { organisationPage } from "~/lib/organisation.server";
@@ -37,7 +38,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageTitle(data ? `${data.organisation.name}${data.wave ? `, ${data.wave.name}` : ""}` : "Organisation");
 
 export default function OrganisationPage() {
-  const { organisation, wave, waves, headline, staffGroups, peers, attainment, statements, k, filters, options } = useLoaderData<typeof loader>();
+  const { organisation, wave, waves, headline, staffGroups, peers, attainment, statements, trend, provisional, trendLinks, k, filters, options } =
+    useLoaderData<typeof loader>();
   const region = organisation.region?.name ?? "its region";
   return (
     <>
@@ -55,7 +57,10 @@ export default function OrganisationPage() {
         waves={waves}
         shownWave={wave?.label ?? null}
         options={options}
-        keep={statements ? Object.fromEntries(new URLSearchParams(sortQuery(statements.sort))) : undefined}
+        keep={{
+          ...(statements ? Object.fromEntries(new URLSearchParams(sortQuery(statements.sort))) : {}),
+          ...(provisional ? { provisional: "true" } : {}),
+        }}
       />
       {!wave || !headline || !staffGroups ? (
         <NoWaves />
@@ -80,7 +85,22 @@ export default function OrganisationPage() {
             </p>
           ) : null}
 
-          {/* The organisation's trend over the waves goes here (app/charts/trend.server.ts). */}
+          {trend ? (
+            <section aria-labelledby="organisation-trend-heading">
+              <h2 id="organisation-trend-heading">Change across waves by domain</h2>
+              <p>
+                The organisation's gap rate by domain in every wave, with its 95% interval: where the intervals of two waves
+                do not overlap, the change is more than chance would explain.
+              </p>
+              <TrendSection
+                figure={trend}
+                caption={`Gap rate by domain across waves, ${organisation.name}`}
+                includeOpenHref={trendLinks.includeOpen}
+                excludeOpenHref={trendLinks.excludeOpen}
+                weighted={filters.weighted}
+              />
+            </section>
+          ) : null}
 
           {peers ? (
             <section aria-labelledby="peers-heading">

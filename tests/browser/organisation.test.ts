@@ -279,6 +279,35 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("organ
     await close();
   });
 
+  it("shows the trust's trend by domain across waves as /api/gaps does, and the change since the previous wave", async () => {
+    const { page, errors, close } = await open(`/organisations/${TRUST}?wave=${LATEST}&provisional=true`);
+    const { rows } = await api(`by=wave,domain&organisation=${TRUST}&provisional=true`);
+    expect(rows.length).toBeGreaterThan(0);
+    const table = await tableCells(page, "#organisation-trend-table");
+    const waves = FIXTURE_WAVES.map((w) => w.label);
+    for (const r of rows) {
+      const text = r.suppressed ? "suppressed" : withInterval(r.gap_rate as number, r.ci_low as number, r.ci_high as number);
+      const row = table.find((t) => t[0] === r.domain_name)!;
+      expect(row, String(r.domain_name)).toBeDefined();
+      expect(row[1 + waves.indexOf(String(r.wave))]).toBe(text);
+    }
+    // The chart draws one point (or "S") per cell of the table.
+    const points = await page.locator("#organisation-trend .app-chart__plot [data-tip], #organisation-trend .app-chart__plot svg title").count();
+    expect(points).toBe(rows.length);
+    // Without provisional=true the open waves are left out, and the page offers them.
+    await page.goto(`${server.url}/organisations/${TRUST}?wave=${LATEST}`, { waitUntil: "networkidle" });
+    await page.locator("#organisation-trend-heading").waitFor();
+    expect(await page.locator(`a[href="/organisations/${TRUST}?wave=${LATEST}&provisional=true#organisation-trend-heading"]`).count()).toBe(1);
+    // The headline compares with the previous wave over the organisation's own figures.
+    const [now] = (await api(`by=&wave=${LATEST}&organisation=${TRUST}&compare_to=${FIXTURE_WAVES[0].label}`)).rows;
+    expect(now.suppressed).toBe(false);
+    const terms = await page.locator("#headline dt").allInnerTexts();
+    expect(terms.some((t) => t.startsWith("Change since"))).toBe(true);
+    expect(await page.locator("#headline").innerText()).toContain(percent(now.gap_rate as number));
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it("refuses an unknown order with a message", async () => {
     const response = await fetch(`${server.url}/organisations/${TRUST}?sort=name`);
     expect(response.status).toBe(400);
