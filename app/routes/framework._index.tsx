@@ -1,0 +1,148 @@
+// The framework explorer: a framework version's domains, sub-domains and sections, and every
+// capability statement with its level, archetype badges and whether its text is illustrative.
+// Each statement links to its gap across England, by region and by staff group.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
+import { StatementTable } from "~/components/FrameworkParts";
+import { formatCount } from "~/lib/format";
+import { statementHref } from "~/lib/framework-links";
+import { frameworkExplorer } from "~/lib/framework-pages.server";
+import type { FrameworkNode } from "~/lib/framework.server";
+import { englandCrumb } from "~/lib/links";
+import { pageTitle } from "~/lib/page-title";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return frameworkExplorer(new URL(request.url));
+}
+
+export const handle: BreadcrumbHandle = {
+  breadcrumbs: (data) => [englandCrumb((data as Awaited<ReturnType<typeof loader>> | undefined)?.query)],
+};
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data ? `Capability framework, ${data.version.version}` : "Capability framework");
+
+const statements = (n: number) => `${formatCount(n)} ${n === 1 ? "statement" : "statements"}`;
+
+/** A sub-domain as an expander: its own statements, then each section's under a heading. */
+function SubDomain({ node, href }: { node: FrameworkNode; href: (code: string) => string }) {
+  return (
+    <details className="nhsuk-details nhsuk-expander" id={`node-${node.code}`}>
+      <summary className="nhsuk-details__summary">
+        <span className="nhsuk-details__summary-text">
+          {node.code} {node.title} ({statements(node.total)})
+        </span>
+      </summary>
+      <div className="nhsuk-details__text">
+        {node.capabilities.length ? (
+          <StatementTable id={`statements-${node.code}`} caption={`${node.code} ${node.title}`} statements={node.capabilities} href={href} />
+        ) : null}
+        {node.children.map((section) => (
+          <section key={section.code} id={`node-${section.code}`}>
+            <h3 className="nhsuk-heading-s">
+              {section.code} {section.title}
+            </h3>
+            <StatementTable id={`statements-${section.code}`} caption={`${section.code} ${section.title}`} statements={section.capabilities} href={href} />
+          </section>
+        ))}
+      </div>
+    </details>
+  );
+}
+
+export default function FrameworkExplorerPage() {
+  const { version, versions, tree, counts, assessedIn, wave, statementQuery, query } = useLoaderData<typeof loader>();
+  const href = (code: string) => statementHref(code, statementQuery);
+  return (
+    <>
+      <h1>
+        Capability framework
+        <span className="nhsuk-caption-l nhsuk-caption--bottom">
+          {version.title} (version {version.version})
+        </span>
+      </h1>
+      <p>
+        {formatCount(counts.statements)} capability statements in {counts.domains} domains, {counts.subDomains} sub-domains and{" "}
+        {counts.sections} sections. Each statement sits at one of four knowledge levels and is badged with the workforce
+        archetypes it is required of. Select a statement to see its gap across England, by region and by staff group
+        {wave ? ` in the ${wave.name} wave` : ""}.
+      </p>
+      <p>
+        {assessedIn.length
+          ? `Survey waves assessed against this version: ${assessedIn.map((w) => w.name).join(", ")}.`
+          : "No survey wave has been assessed against this version yet."}
+      </p>
+      {versions.length > 1 ? (
+        <nav aria-labelledby="versions-heading">
+          <h2 id="versions-heading" className="nhsuk-heading-s">
+            Framework versions
+          </h2>
+          <ul className="nhsuk-list">
+            {versions.map((v) =>
+              v.version === version.version ? (
+                <li key={v.version}>
+                  <strong>{v.title} (version {v.version}, shown)</strong>
+                </li>
+              ) : (
+                <li key={v.version}>
+                  <Link to={`/framework${query}${query ? "&" : "?"}version=${encodeURIComponent(v.version)}`}>
+                    {v.title} (version {v.version})
+                  </Link>
+                </li>
+              ),
+            )}
+          </ul>
+        </nav>
+      ) : null}
+      {counts.illustrative ? (
+        <div className="nhsuk-inset-text">
+          <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p>
+            {formatCount(counts.illustrative)} of the {formatCount(counts.statements)} statements are tagged{" "}
+            <strong>Illustrative text</strong>: they are written for this product to fit the framework's structure and level,
+            and are not the framework's official wording.
+          </p>
+        </div>
+      ) : null}
+      <nav className="nhsuk-contents-list" aria-label="Domains">
+        <h2 className="nhsuk-u-visually-hidden">Domains</h2>
+        <ol className="nhsuk-contents-list__list">
+          {tree.map((d) => (
+            <li className="nhsuk-contents-list__item" key={d.code}>
+              <a className="nhsuk-contents-list__link" href={`#domain-${d.code}`}>
+                {d.code}. {d.title} ({statements(d.total)})
+              </a>
+            </li>
+          ))}
+        </ol>
+      </nav>
+      {tree.map((domain) => (
+        <section key={domain.code} aria-labelledby={`domain-${domain.code}`}>
+          <h2 id={`domain-${domain.code}`}>
+            {domain.code}. {domain.title}
+          </h2>
+          <p className="nhsuk-body-s">
+            {statements(domain.total)}
+            {domain.children.length ? ` in ${domain.children.length} sub-domain${domain.children.length === 1 ? "" : "s"}` : ""}.
+          </p>
+          {domain.capabilities.length ? (
+            <details className="nhsuk-details nhsuk-expander" id={`node-${domain.code}`}>
+              <summary className="nhsuk-details__summary">
+                <span className="nhsuk-details__summary-text">
+                  {domain.children.length ? `Statements across ${domain.title.toLowerCase()}` : `Statements in ${domain.title.toLowerCase()}`} (
+                  {statements(domain.capabilities.length)})
+                </span>
+              </summary>
+              <div className="nhsuk-details__text">
+                <StatementTable id={`statements-${domain.code}`} caption={`${domain.code}. ${domain.title}`} statements={domain.capabilities} href={href} />
+              </div>
+            </details>
+          ) : null}
+          {domain.children.map((sub) => (
+            <SubDomain node={sub} href={href} key={sub.code} />
+          ))}
+        </section>
+      ))}
+    </>
+  );
+}
