@@ -87,7 +87,7 @@ export interface RateBarsOptions {
 }
 
 export function renderRateBars({ id, title, bars, k }: RateBarsOptions): string {
-  if (bars.length === 0) return noDataHtml(id, title);
+  if (bars.every((b) => b.state === "no-data")) return noDataHtml(id, title);
   const label = new Map(bars.map((b) => [b.code, shortName(b.name)]));
   const values = bars.filter((b) => b.state === "value" && b.rate !== null);
   const whiskers = values.filter((b) => b.low !== null && b.high !== null);
@@ -147,7 +147,7 @@ export interface CountBarsOptions {
 }
 
 export function renderCountBars({ id, title, bars, k }: CountBarsOptions): string {
-  if (bars.length === 0) return noDataHtml(id, title);
+  if (bars.every((b) => b.state === "no-data")) return noDataHtml(id, title);
   const label = new Map(bars.map((b) => [b.code, shortName(b.name)]));
   const values = bars.filter((b) => b.state === "value" && b.count !== null);
   const empty = bars.filter((b) => !values.includes(b));
