@@ -74,7 +74,9 @@ export function FilterPanel({ path, filters, waves, shownWave, options, hide = [
         </summary>
         <div className="nhsuk-details__text">
           <div className="app-filters__grid">
-            <Select id="compare_to" label="Compare with" value={filters.compare_to} all="The previous wave" options={earlier.map((w) => ({ code: w.label, name: w.name }))} />
+            {shown("compare_to") ? (
+              <Select id="compare_to" label="Compare with" value={filters.compare_to} all="The previous wave" options={earlier.map((w) => ({ code: w.label, name: w.name }))} />
+            ) : null}
             {shown("archetype") ? <Select id="archetype" label="Archetype" value={filters.archetype} all="All archetypes" options={options.archetypes} /> : null}
             {shown("staff_group") ? <Select id="staff_group" label="Staff group" value={filters.staff_group} all="All staff groups" options={options.staffGroups} /> : null}
             {shown("band") ? <Select id="band" label="Band" value={filters.band} all="All bands" options={options.bands} /> : null}

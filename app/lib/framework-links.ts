@@ -7,3 +7,6 @@ export function statementHref(code: string, query: string): string {
 
 /** Domain and level filters would only ever match a statement's own or nothing, so its page does not take them. */
 export const CAPABILITY_PAGE_FIXED = ["domain", "level"] as const;
+
+/** Not offered on a statement's page: the fixed filters, and a comparison it does not show. */
+export const CAPABILITY_PAGE_HIDDEN = [...CAPABILITY_PAGE_FIXED, "compare_to"] as const;

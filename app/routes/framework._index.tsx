@@ -35,14 +35,14 @@ function SubDomain({ node, href }: { node: FrameworkNode; href: (code: string) =
       </summary>
       <div className="nhsuk-details__text">
         {node.capabilities.length ? (
-          <StatementTable id={`statements-${node.code}`} caption={`${node.code} ${node.title}`} statements={node.capabilities} href={href} />
+          <StatementTable id={`statements-${node.code}`} caption={`Statements in ${node.code} ${node.title}`} statements={node.capabilities} href={href} />
         ) : null}
         {node.children.map((section) => (
           <section key={section.code} id={`node-${section.code}`}>
             <h3 className="nhsuk-heading-s">
               {section.code} {section.title}
             </h3>
-            <StatementTable id={`statements-${section.code}`} caption={`${section.code} ${section.title}`} statements={section.capabilities} href={href} />
+            <StatementTable id={`statements-${section.code}`} caption={`Statements in ${section.code} ${section.title}`} statements={section.capabilities} href={href} />
           </section>
         ))}
       </div>
@@ -117,7 +117,7 @@ export default function FrameworkExplorerPage() {
         </ol>
       </nav>
       {tree.map((domain) => (
-        <section key={domain.code} aria-labelledby={`domain-${domain.code}`}>
+        <section key={domain.code}>
           <h2 id={`domain-${domain.code}`}>
             {domain.code}. {domain.title}
           </h2>
@@ -134,7 +134,7 @@ export default function FrameworkExplorerPage() {
                 </span>
               </summary>
               <div className="nhsuk-details__text">
-                <StatementTable id={`statements-${domain.code}`} caption={`${domain.code}. ${domain.title}`} statements={domain.capabilities} href={href} />
+                <StatementTable id={`statements-${domain.code}`} caption={`${domain.children.length ? "Domain-wide statements" : "Statements"} in ${domain.code}. ${domain.title}`} statements={domain.capabilities} href={href} />
               </div>
             </details>
           ) : null}

@@ -10,7 +10,7 @@ import { HeadlineFigures } from "~/components/HeadlineFigures";
 import { NoWaves, SuppressionNote } from "~/components/PageParts";
 import { RateTable } from "~/components/RateTable";
 import { formatPercent } from "~/lib/format";
-import { CAPABILITY_PAGE_FIXED } from "~/lib/framework-links";
+import { CAPABILITY_PAGE_HIDDEN } from "~/lib/framework-links";
 import { capabilityPage } from "~/lib/framework-pages.server";
 import { englandCrumb } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
@@ -86,7 +86,7 @@ export default function CapabilityPage() {
         waves={waves}
         shownWave={wave?.label ?? null}
         options={options}
-        hide={CAPABILITY_PAGE_FIXED}
+        hide={CAPABILITY_PAGE_HIDDEN}
         keep={keep}
       />
       {!wave ? (

@@ -63,7 +63,7 @@ export default function StaffGroupPage() {
         waves={waves}
         shownWave={wave?.label ?? null}
         options={options}
-        hide={["staff_group"]}
+        hide={["staff_group", "compare_to"]}
         keep={keep}
       />
       {!wave || !headline || !heatmap || !organisations ? (

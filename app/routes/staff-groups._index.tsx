@@ -28,7 +28,7 @@ export default function StaffGroupsPage() {
         {wave ? <span className="nhsuk-caption-l nhsuk-caption--bottom">England, {wave.name} survey wave</span> : null}
       </h1>
       <p>Select a staff group to see its gaps by region, organisation and domain, and which workforce archetypes its staff identify with.</p>
-      <FilterPanel path="/staff-groups" filters={filters} waves={waves} shownWave={wave?.label ?? null} options={options} hide={["staff_group"]} />
+      <FilterPanel path="/staff-groups" filters={filters} waves={waves} shownWave={wave?.label ?? null} options={options} hide={["staff_group", "compare_to"]} />
       {!wave ? <NoWaves /> : null}
       <RateTable
         id="staff-groups-table"
