@@ -53,7 +53,7 @@ export default function StaffGroupPage() {
       </h1>
       {area ? (
         <p>
-          Showing {staffGroup.longName.toLowerCase()} in one {AREA_NOUN[area.kind]}.{" "}
+          Showing this staff group in one {AREA_NOUN[area.kind]}.{" "}
           <Link to={`/staff-groups/${staffGroup.code}${query}`}>See this staff group across England</Link>.
         </p>
       ) : null}
@@ -94,7 +94,7 @@ function StaffGroupFigures({ page }: { page: Data }) {
       <h2>Gaps by {area ? "organisation" : "region"} and domain</h2>
       <p>
         {area?.kind === "organisation"
-          ? `The gap rate of ${staffGroup.longName.toLowerCase()} in ${area.name}, by domain.`
+          ? `The gap rate of this staff group in ${area.name}, by domain.`
           : `Select ${area ? "an organisation" : "a region"} to see this staff group there.`}
       </p>
       <Chart html={heatmap.chart} />
@@ -107,7 +107,7 @@ function StaffGroupFigures({ page }: { page: Data }) {
       {organisations.length ? (
         <RateTable
           id="organisation-table"
-          caption={`Gap rate of ${staffGroup.longName.toLowerCase()} by organisation, ${where}, ${wave.name}`}
+          caption={`Gap rate by organisation, ${staffGroup.longName}, ${where}, ${wave.name}`}
           rowHeader="Organisation"
           rows={organisations}
           weighted={weighted}
