@@ -10,7 +10,7 @@ import type { FilterOptions } from "./filter-options.server";
 import { filterQuery, narrowing, type PageFilters } from "./filters";
 import { waveName } from "./format";
 import {
-  findStatement, type FrameworkCounts, frameworkCounts, type FrameworkNode, type FrameworkVersion, frameworkVersions, loadFramework,
+  findStatement, type FrameworkCounts, frameworkCounts, selectStatements, type FrameworkNode, type FrameworkVersion, frameworkVersions, loadFramework,
   type StatementPlace,
 } from "./framework.server";
 import { CAPABILITY_PAGE_FIXED } from "./framework-links";
@@ -23,8 +23,17 @@ import type { WaveOption } from "./waves.server";
 export interface FrameworkExplorer {
   versions: FrameworkVersion[];
   version: FrameworkVersion;
+  /** The version's tree, with only the statements the archetype, level and domain filters select. */
   tree: FrameworkNode[];
+  /** Of the whole version. */
   counts: FrameworkCounts;
+  /** Statements shown (all of them unless a filter selects). */
+  shown: number;
+  /** What the filters select, in words (empty when nothing is selected). */
+  selection: string[];
+  options: FilterOptions;
+  /** ?version= when the page shows a version other than the wave's, kept by the selection form. */
+  ownVersion: string | null;
   /** Waves assessed against this version, oldest first. */
   assessedIn: WaveOption[];
   wave: WaveOption | null;
@@ -54,10 +63,20 @@ function chooseVersion(url: URL, versions: FrameworkVersion[], waveVersion: stri
 
 export async function frameworkExplorer(url: URL): Promise<FrameworkExplorer> {
   const db = getDatabase();
-  const { filters, wave } = await pageContext(db, url);
+  const { filters, wave, options } = await pageContext(db, url);
   const versions = await frameworkVersions(db);
   const chosen = chooseVersion(url, versions, wave?.frameworkVersion ?? null);
   const framework = (await loadFramework(db, chosen))!;
+  const tree = selectStatements(framework.tree, filters);
+  const named = (list: { code: string; name: string }[], code: string | null) => (code ? (list.find((o) => o.code === code)?.name ?? code) : null);
+  const archetype = named(options.archetypes, filters.archetype);
+  const domain = named(options.domains, filters.domain);
+  const selection = [
+    ...(archetype ? [`required of ${archetype}`] : []),
+    ...(filters.level ? [`at level ${filters.level}`] : []),
+    ...(domain ? [`in ${domain}`] : []),
+  ];
+  const ownVersion = chosen === wave?.frameworkVersion ? null : chosen;
   const waves = await db.query<{ label: string }>(
     "select w.label from waves w join frameworks f on f.id = w.framework_id where f.version = $1 order by w.reference_date, w.label",
     [chosen],
@@ -65,13 +84,18 @@ export async function frameworkExplorer(url: URL): Promise<FrameworkExplorer> {
   return {
     versions,
     version: framework.version,
-    tree: framework.tree,
+    tree,
     counts: frameworkCounts(framework.tree),
+    shown: frameworkCounts(tree).statements,
+    selection,
+    options,
+    ownVersion,
     assessedIn: waves.map((w) => ({ label: w.label, name: waveName(w.label) })),
     wave: wave ? { label: wave.label, name: waveName(wave.label) } : null,
     filters,
     query: filterQuery(filters),
-    statementQuery: pageAddress("", filters, { version: chosen === wave?.frameworkVersion ? null : chosen }),
+    // A statement's page does not take the level and domain filters (CAPABILITY_PAGE_FIXED).
+    statementQuery: pageAddress("", { ...filters, level: null, domain: null }, { version: ownVersion }),
   };
 }
 

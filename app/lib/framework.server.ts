@@ -120,6 +120,30 @@ export function frameworkCounts(tree: FrameworkNode[]): FrameworkCounts {
   };
 }
 
+export interface StatementSelection {
+  archetype?: string | null;
+  level?: string | null;
+  domain?: string | null;
+}
+
+/**
+ * The tree with only the statements badged for `archetype`, at `level` and in `domain` (each when
+ * given), totals counted again, and nodes left with no statement dropped.
+ */
+export function selectStatements(tree: FrameworkNode[], { archetype, level, domain }: StatementSelection): FrameworkNode[] {
+  const keep = (c: CapabilityStatement) =>
+    (!archetype || c.archetypes.some((a) => a.code === archetype)) && (!level || String(c.level) === level) && (!domain || c.domainCode === domain);
+  const prune = (nodes: FrameworkNode[]): FrameworkNode[] =>
+    nodes
+      .map((n) => {
+        const capabilities = n.capabilities.filter(keep);
+        const children = prune(n.children);
+        return { ...n, capabilities, children, total: capabilities.length + children.reduce((sum, c) => sum + c.total, 0) };
+      })
+      .filter((n) => n.total > 0);
+  return prune(tree);
+}
+
 export async function frameworkVersions(db: Sql): Promise<FrameworkVersion[]> {
   return db.query<FrameworkVersion>("select version, title from frameworks order by imported_at, id");
 }

@@ -2,9 +2,11 @@
 // capability statement with its level, archetype badges and whether its text is illustrative.
 // Each statement links to its gap across England, by region and by staff group.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
 import { StatementTable } from "~/components/FrameworkParts";
+import type { Option } from "~/lib/filter-options.server";
+import { withFilters } from "~/lib/filters";
 import { formatCount } from "~/lib/format";
 import { statementHref } from "~/lib/framework-links";
 import { frameworkExplorer } from "~/lib/framework-pages.server";
@@ -24,10 +26,28 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data ? 
 
 const statements = (n: number) => `${formatCount(n)} ${n === 1 ? "statement" : "statements"}`;
 
-/** A sub-domain as an expander: its own statements, then each section's under a heading. */
-function SubDomain({ node, href }: { node: FrameworkNode; href: (code: string) => string }) {
+function StatementSelect({ id, label, value, all, options }: { id: string; label: string; value: string | null; all: string; options: Option[] }) {
   return (
-    <details className="nhsuk-details nhsuk-expander" id={`node-${node.code}`}>
+    <div className="nhsuk-form-group">
+      <label className="nhsuk-label" htmlFor={id}>
+        {label}
+      </label>
+      <select className="nhsuk-select" id={id} name={id} defaultValue={value ?? ""} key={value ?? ""}>
+        <option value="">{all}</option>
+        {options.map((o) => (
+          <option value={o.code} key={o.code}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** A sub-domain as an expander: its own statements, then each section's under a heading. */
+function SubDomain({ node, href, open }: { node: FrameworkNode; href: (code: string) => string; open: boolean }) {
+  return (
+    <details className="nhsuk-details nhsuk-expander" id={`node-${node.code}`} open={open}>
       <summary className="nhsuk-details__summary">
         <span className="nhsuk-details__summary-text">
           {node.code} {node.title} ({statements(node.total)})
@@ -51,8 +71,22 @@ function SubDomain({ node, href }: { node: FrameworkNode; href: (code: string) =
 }
 
 export default function FrameworkExplorerPage() {
-  const { version, versions, tree, counts, assessedIn, wave, statementQuery, query } = useLoaderData<typeof loader>();
+  const { version, versions, tree, counts, shown, selection, options, ownVersion, filters, assessedIn, wave, statementQuery, query } =
+    useLoaderData<typeof loader>();
   const href = (code: string) => statementHref(code, statementQuery);
+  // A selection is short enough to show open.
+  const selected = selection.length > 0;
+  const all = withFilters("/framework", filters, { archetype: null, level: null, domain: null });
+  // The selection form sends the other filters and the version along, so they survive it.
+  const carried: [string, string | null][] = [
+    ["wave", filters.wave],
+    ["compare_to", filters.compare_to],
+    ["staff_group", filters.staff_group],
+    ["band", filters.band],
+    ["domain", filters.domain],
+    ["weighted", filters.weighted ? "true" : null],
+    ["version", ownVersion],
+  ];
   return (
     <>
       <h1>
@@ -104,6 +138,29 @@ export default function FrameworkExplorerPage() {
           </p>
         </div>
       ) : null}
+      <Form method="get" className="app-filters app-statement-selection" aria-label="Select statements">
+        <div className="app-filters__grid">
+          <StatementSelect id="archetype" label="Required of" value={filters.archetype} all="All archetypes" options={options.archetypes} />
+          <StatementSelect id="level" label="Level" value={filters.level} all="All levels" options={options.levels} />
+        </div>
+        {carried.map(([name, value]) => (value ? <input type="hidden" name={name} value={value} key={name} /> : null))}
+        <div className="app-filters__actions">
+          <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit">
+            Show statements
+          </button>
+          {selection.length ? (
+            <Link className="nhsuk-link" to={`${all}${ownVersion ? `${all.includes("?") ? "&" : "?"}version=${encodeURIComponent(ownVersion)}` : ""}`}>
+              Show all statements
+            </Link>
+          ) : null}
+        </div>
+      </Form>
+      {selection.length ? (
+        <p id="statement-selection">
+          Showing {statements(shown)} of {formatCount(counts.statements)}: {selection.join(", ")}.
+        </p>
+      ) : null}
+      {shown === 0 ? <p>No statement of this version matches. Choose another archetype or level.</p> : null}
       <nav className="nhsuk-contents-list" aria-label="Domains">
         <h2 className="nhsuk-u-visually-hidden">Domains</h2>
         <ol className="nhsuk-contents-list__list">
@@ -126,7 +183,7 @@ export default function FrameworkExplorerPage() {
             {domain.children.length ? ` in ${domain.children.length} sub-domain${domain.children.length === 1 ? "" : "s"}` : ""}.
           </p>
           {domain.capabilities.length ? (
-            <details className="nhsuk-details nhsuk-expander" id={`node-${domain.code}`}>
+            <details className="nhsuk-details nhsuk-expander" id={`node-${domain.code}`} open={selected}>
               <summary className="nhsuk-details__summary">
                 <span className="nhsuk-details__summary-text">
                   {domain.children.length ? `Statements across ${domain.title.toLowerCase()}` : `Statements in ${domain.title.toLowerCase()}`} (
@@ -139,7 +196,7 @@ export default function FrameworkExplorerPage() {
             </details>
           ) : null}
           {domain.children.map((sub) => (
-            <SubDomain node={sub} href={href} key={sub.code} />
+            <SubDomain node={sub} href={href} open={selected} key={sub.code} />
           ))}
         </section>
       ))}

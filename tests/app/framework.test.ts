@@ -1,6 +1,8 @@
 // Shaping the framework's rows into the explorer's tree (app/lib/framework.server.ts).
 import { describe, expect, it } from "vitest";
-import { allStatements, archetypeBadges, type CapabilityRow, frameworkCounts, frameworkTree, type NodeRow } from "~/lib/framework.server";
+import {
+  allStatements, archetypeBadges, type CapabilityRow, frameworkCounts, frameworkTree, type NodeRow, selectStatements,
+} from "~/lib/framework.server";
 import { statementHref } from "~/lib/framework-links";
 
 const names = new Map([
@@ -59,6 +61,29 @@ describe("frameworkTree", () => {
   it("names the archetype badges in the framework's order", () => {
     expect(tree[1].capabilities[0].archetypes.map((a) => a.name)).toEqual(["Shapers", "Drivers", "Creators", "Embedders", "Users"]);
     expect(archetypeBadges("DX", names)).toEqual([{ code: "D", name: "Drivers" }, { code: "X", name: "X" }]);
+  });
+});
+
+describe("selectStatements", () => {
+  const tree = frameworkTree(nodes, capabilities, names);
+  const codes = (t: ReturnType<typeof selectStatements>) => allStatements(t).map((c) => c.code);
+
+  it("keeps the statements badged for an archetype, recounting totals and dropping empty nodes", () => {
+    const drivers = selectStatements(tree, { archetype: "D" });
+    expect(codes(drivers)).toEqual(["1-01", "4-01", "4.1.1-01", "4.1.2-01"]);
+    // 4.1 keeps no statement of its own but both sections; 4.1.1 keeps one of two.
+    expect(drivers[1].children[0].capabilities).toEqual([]);
+    expect([drivers[1].total, drivers[1].children[0].total, drivers[1].children[0].children[0].total]).toEqual([3, 2, 1]);
+  });
+
+  it("combines archetype, level and domain, and selects nothing for an unknown archetype", () => {
+    expect(codes(selectStatements(tree, { archetype: "S", level: "4" }))).toEqual(["4.1.1-02"]);
+    expect(codes(selectStatements(tree, { level: "1", domain: "4" }))).toEqual(["4-01"]);
+    const shapersLevel1 = selectStatements(tree, { archetype: "S", level: "1" });
+    expect(shapersLevel1.map((d) => d.code)).toEqual(["4"]);
+    expect(shapersLevel1[0].children).toEqual([]);
+    expect(selectStatements(tree, { archetype: "X" })).toEqual([]);
+    expect(selectStatements(tree, {})).toEqual(tree);
   });
 });
 

@@ -202,8 +202,9 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("staff
 
   it("lists every capability statement of the wave's framework version, with the illustrative markers", async () => {
     const t = await openFixture("pglite");
-    const [counts] = await t.db.query<{ statements: number; illustrative: number }>(
-      `select count(*)::int as statements, count(*) filter (where c.illustrative)::int as illustrative
+    const [counts] = await t.db.query<{ statements: number; illustrative: number; users: number }>(
+      `select count(*)::int as statements, count(*) filter (where c.illustrative)::int as illustrative,
+         count(*) filter (where c.archetypes like '%U%')::int as users
        from capabilities c join waves w on w.framework_id = c.framework_id where w.label = $1`,
       [LATEST],
     );
@@ -222,6 +223,19 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("staff
     await page.locator("details#node-4\\.1 summary").click();
     await expect(page.locator("details#node-4\\.1 table").first().isVisible()).resolves.toBe(true);
     await page.screenshot({ path: path.join(dataDir, "framework.png"), fullPage: true });
+    // Selecting an archetype lists only the statements badged for it, through the URL and back.
+    await page.locator("form[aria-label='Select statements'] select#archetype").selectOption("U");
+    await page.getByRole("button", { name: "Show statements" }).click();
+    await page.waitForURL(/\/framework\?archetype=U$/);
+    await page.locator("#statement-selection").waitFor();
+    await expect(page.locator("table.app-table--statements tbody tr").count()).resolves.toBe(counts.users);
+    await expect(page.locator("#statement-selection").innerText()).resolves.toBe(
+      `Showing ${counts.users} statements of ${counts.statements}: required of Users.`,
+    );
+    await expect(page.locator("select#archetype").inputValue()).resolves.toBe("U");
+    await page.getByRole("link", { name: "Show all statements" }).click();
+    await page.waitForURL(/\/framework$/);
+    await expect(page.locator("table.app-table--statements tbody tr").count()).resolves.toBe(counts.statements);
     await page.close();
   });
 
@@ -291,6 +305,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("staff
       `/staff-groups/${group.code}?region=Y56`,
       `/staff-groups/${group.code}?organisation=RAL`,
       "/framework",
+      "/framework?archetype=S&level=4",
       "/framework/capabilities/1-01",
     ]) {
       await page.goto(`${server.url}${address}`, { waitUntil: "networkidle" });
