@@ -33,7 +33,8 @@ export function StatementTable({ id, caption, statements, href }: { id: string; 
     <DataTable
       id={id}
       className="app-table--statements"
-      caption={caption}
+      // The expander's summary or the section's heading already says this on screen.
+      caption={<span className="nhsuk-u-visually-hidden">{caption}</span>}
       rowHeader="Code"
       columns={[
         { key: "statement", header: "Capability statement" },
