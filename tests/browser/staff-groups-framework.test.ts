@@ -235,6 +235,8 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("staff
     await expect(page.locator("select#archetype").inputValue()).resolves.toBe("U");
     await page.getByRole("link", { name: "Show all statements" }).click();
     await page.waitForURL(/\/framework$/);
+    // The address changes before the new list renders: wait for the selection note to go.
+    await page.locator("#statement-selection").waitFor({ state: "detached" });
     await expect(page.locator("table.app-table--statements tbody tr").count()).resolves.toBe(counts.statements);
     await page.close();
   });
