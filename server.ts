@@ -17,6 +17,7 @@ import { prepareDisclosure } from "./db/analytics/disclosure";
 import { suppressionThreshold } from "./db/analytics/suppression";
 import { loadDemoIfEmpty } from "./ingest/demo";
 import { pseudonymKey } from "./ingest/pseudonym";
+import { refreshStatisticsIfMissing } from "./db/statistics";
 
 const dev = process.argv.includes("--dev");
 const host = process.env.HOST ?? "127.0.0.1";
@@ -54,6 +55,7 @@ async function main() {
   const opened = await openPreparedDatabase({});
   registerDatabase(opened.db);
   if (!process.env.DATABASE_URL) await loadDemoIfEmpty(opened.db, pseudonymKey());
+  await refreshStatisticsIfMissing(opened.db);
   // Complementary suppression for every wave, now rather than on the first page (decision 017).
   const started = Date.now();
   const waves = await prepareDisclosure(opened.db, suppressionThreshold());

@@ -5,6 +5,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRout
 import type { ReactNode } from "react";
 import { dataStatus } from "~db/analytics/status";
 import { Breadcrumbs, useBreadcrumbs } from "~/components/Breadcrumbs";
+import { useChartTooltips } from "~/components/chart-tooltips";
 import { DataStatusNotice } from "~/components/DataStatusNotice";
 import { ErrorPage, errorContent } from "~/components/ErrorPage";
 import { SERVICE_NAME, SiteHeader } from "~/components/SiteHeader";
@@ -59,6 +60,7 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  useChartTooltips();
   return <Outlet />;
 }
 

@@ -211,6 +211,18 @@ export const submissions = pgTable(
     respondents: integer("respondents").notNull(),
     supersededByBatchId: integer("superseded_by_batch_id").references(() => batches.id),
     endedAt: timestamp("ended_at", { withTimezone: true }),
+    // Data quality (docs/metrics.md, "Data quality"; decision 021), worked out by the load from the
+    // file's own respondents and kept with the submission whatever happens to it later, so a page
+    // reads one row per organisation. Null only where the ratings were gone before these existed
+    // (submissions superseded or withdrawn before migration 0012).
+    /** Σ over respondents of the capabilities badged for their archetype in the wave's framework. */
+    requiredCapabilities: integer("required_capabilities"),
+    /** Ratings given for those capabilities. */
+    requiredAnswered: integer("required_answered"),
+    /** Respondents with at least two ratings, all the same. */
+    straightLining: integer("straight_lining"),
+    /** Respondents with no rating of a capability badged for their archetype. */
+    noRequired: integer("no_required"),
   },
   (t) => [
     check("submissions_status", sql`${t.status} in ('current', 'superseded', 'withdrawn')`),

@@ -7,6 +7,7 @@ import { parse } from "csv-parse/sync";
 import type { Database } from "../db/client";
 import { InputError, type Problem } from "../db/problems";
 import { findWave } from "../db/waves";
+import { refreshStatistics } from "../db/statistics";
 import { loadVocabulary, lookupBand, lookupStaffGroup, type Vocabulary } from "./vocabulary";
 
 export interface HeadcountRow {
@@ -95,5 +96,6 @@ export async function importHeadcount(db: Database, file: string, waveLabel: str
       [wave.id, JSON.stringify(rows.map((r) => ({ o: r.organisationCode, s: r.staffGroupCode, b: r.bandCode, n: r.headcount })))],
     );
   });
+  await refreshStatistics(db);
   return { rows: rows.length, organisations: new Set(rows.map((r) => r.organisationCode)).size, staff: rows.reduce((sum, r) => sum + r.headcount, 0) };
 }

@@ -18,6 +18,7 @@ import { clashes, type PrescanOptions } from "./prescan";
 import { dropStage, PROBLEM_LIMIT, type StagedFile, stageFile } from "./stage";
 import { loadVocabulary, type Vocabulary } from "./vocabulary";
 import { checkWaveLabel, findWave } from "./waves";
+import { refreshStatistics } from "../db/statistics";
 
 export interface IngestOptions {
   waveLabel: string;
@@ -99,7 +100,9 @@ export async function ingestFiles(db: Database, files: string[], options: Ingest
   const isSynthetic = (file: string) =>
     typeof options.synthetic === "function" ? options.synthetic(file) : Boolean(options.synthetic);
 
-  return withSession(db, (session) => ingestInSession(db, session, files, { options, vocab, frameworkClash, isSynthetic, log }));
+  const outcomes = await withSession(db, (session) => ingestInSession(db, session, files, { options, vocab, frameworkClash, isSynthetic, log }));
+  if (outcomes.some((o) => o.status === "loaded")) await refreshStatistics(db);
+  return outcomes;
 }
 
 /** A session with memory for the set-wise checks and SQL rollups (halves their time on PGlite), handed back as it was. */

@@ -106,11 +106,18 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
   );
   await deleteSubmissionData(tx, replaced.map((r) => r.id));
   const counts = organisations.map((o) => staged.organisations.get(o)!);
+  // Each submission carries its data quality from the stage (decision 021): nothing more to compute here.
   const submissions = await tx.query<{ id: number; organisation_code: string }>(
-    `insert into submissions (batch_id, wave_id, organisation_code, rows, respondents)
-     select $1, $2, o.code, o.rows, o.respondents from unnest($3::text[], $4::int[], $5::int[]) as o(code, rows, respondents)
+    `insert into submissions (batch_id, wave_id, organisation_code, rows, respondents, required_capabilities, required_answered, straight_lining, no_required)
+     select $1, $2, o.code, o.rows, o.respondents, o.required_capabilities, o.required_answered, o.straight_lining, o.no_required
+     from unnest($3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[])
+       as o(code, rows, respondents, required_capabilities, required_answered, straight_lining, no_required)
      returning id, organisation_code`,
-    [batchId, waveId, organisations, counts.map((c) => c.rows), counts.map((c) => c.respondents)],
+    [
+      batchId, waveId, organisations, counts.map((c) => c.rows), counts.map((c) => c.respondents),
+      counts.map((c) => c.quality.requiredCapabilities), counts.map((c) => c.quality.requiredAnswered),
+      counts.map((c) => c.quality.straightLining), counts.map((c) => c.quality.noRequired),
+    ],
   );
   const months = submissions.flatMap((s) => [...staged.organisations.get(s.organisation_code)!.months].map(([month, n]) => ({ id: s.id, month, n })));
   await tx.query(

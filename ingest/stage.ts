@@ -6,6 +6,7 @@
 // assessment tables (decision 013).
 import path from "node:path";
 import type { Session } from "../db/client";
+import { type DataQualityCounts, emptyDataQuality, tallyRespondent } from "../db/analytics/data-quality";
 import type { Problem } from "../db/problems";
 import { type Layout, type LayoutPlan, mapHeader } from "./layouts/header";
 import { ColumnScreen } from "./pii";
@@ -46,8 +47,11 @@ export interface StagedFile {
   ratingCount: number;
   problems: Problem[];
   problemCount: number;
-  /** Per organisation in the file: its first row (for messages), rating and respondent counts, respondents per assessment month. */
-  organisations: Map<string, { firstRow: number; rows: number; respondents: number; months: Map<string, number> }>;
+  /**
+   * Per organisation in the file: its first row (for messages), rating and respondent counts,
+   * respondents per assessment month, and its data quality (filled with the respondents' lines).
+   */
+  organisations: Map<string, { firstRow: number; rows: number; respondents: number; months: Map<string, number>; quality: DataQualityCounts }>;
   layout: Layout | null;
   format: string;
 }
@@ -270,6 +274,14 @@ interface StagedRespondent {
   pseudonym: string;
   /** Its organisation's entry in StagedFile.organisations. */
   organisation: { rows: number };
+  // Data quality, kept as the respondent's ratings are (docs/metrics.md, "Data quality"):
+  /** By capability id, 1 where it is badged for the respondent's archetype (shared per archetype). */
+  badged: Uint8Array;
+  rated: number;
+  requiredRated: number;
+  /** The first rating given, and whether any later one differed. */
+  first: number;
+  varied: boolean;
 }
 
 const ATTRIBUTES = [
@@ -318,6 +330,18 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
   let lastProblems: Problem[] = [];
   const ratingMemo = new Map<string, number | string>();
   const capabilityMemo = new Map<string, number | string>();
+  // Per archetype: which capabilities are badged for it (by id, read once per rating) and how many.
+  const badgedOf = new Map<string, { flags: Uint8Array; count: number }>();
+  const badgedFor = (archetype: string) => {
+    let badged = badgedOf.get(archetype);
+    if (!badged) {
+      const flags = new Uint8Array(Math.max(0, ...vocab.capabilityFacts.map((c) => c.id)) + 1);
+      let count = 0;
+      for (const c of vocab.capabilityFacts) if (c.archetypes.includes(archetype)) (flags[c.id] = 1), count++;
+      badgedOf.set(archetype, (badged = { flags, count }));
+    }
+    return badged;
+  };
 
   const long = plan.layout === "long";
 
@@ -338,8 +362,11 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
     if (!known) {
       let organisation = staged.organisations.get(r.organisationCode);
       if (organisation) organisation.respondents++;
-      else staged.organisations.set(r.organisationCode, (organisation = { firstRow: row, rows: 0, respondents: 1, months: new Map() }));
-      current = { seq: respondents.size + 1, firstRow: row, respondent: r, pseudonym: pseudonymise(key, r.organisationCode, r.respondentId), organisation };
+      else staged.organisations.set(r.organisationCode, (organisation = { firstRow: row, rows: 0, respondents: 1, months: new Map(), quality: emptyDataQuality() }));
+      current = {
+        seq: respondents.size + 1, firstRow: row, respondent: r, pseudonym: pseudonymise(key, r.organisationCode, r.respondentId), organisation,
+        badged: badgedFor(r.archetypeCode).flags, rated: 0, requiredRated: 0, first: -1, varied: false,
+      };
       respondents.set(id, current);
       if (together) rollups.respondent(r.organisationCode, r.staffGroupCode, r.archetypeCode, r.bandCode);
       return NO_PROBLEMS;
@@ -442,7 +469,20 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
           respondent.organisation.rows += count;
           staged.ratingCount += count;
           // Valid rows are kept even once the file is rejected, so repeated ratings are still found.
-          for (let k = 0; k < pending.length; k += 2) ratings.add(row, respondent.seq, pending[k], pending[k + 1]);
+          // Data quality: a compare and an array read per rating.
+          const { badged } = respondent;
+          let { requiredRated, first, varied } = respondent;
+          if (respondent.rated === 0) first = pending[1];
+          for (let k = 0; k < pending.length; k += 2) {
+            const rating = pending[k + 1];
+            ratings.add(row, respondent.seq, pending[k], rating);
+            requiredRated += badged[pending[k]];
+            if (rating !== first) varied = true;
+          }
+          respondent.rated += count;
+          respondent.requiredRated = requiredRated;
+          respondent.first = first;
+          respondent.varied = varied;
         }
       }
       ctx.onProgress();
@@ -451,10 +491,20 @@ function stageRows(plan: LayoutPlan, firstRows: CsvRecord[], ctx: RowsContext) {
     staged.respondents = respondents.size;
   }
 
-  /** The respondents in number order (RESPONDENT_SPILL_COLUMNS), and their assessment months into the file's dates. */
+  /**
+   * The respondents in number order (RESPONDENT_SPILL_COLUMNS), their assessment months into the
+   * file's dates, and their answers into their organisation's data quality.
+   */
   function writeRespondents(spill: Spill): void {
     let text = "";
-    for (const { respondent: r, pseudonym } of respondents.values()) {
+    for (const s of respondents.values()) {
+      const { respondent: r, pseudonym } = s;
+      tallyRespondent(staged.organisations.get(r.organisationCode)!.quality, {
+        rated: s.rated,
+        requiredRated: s.requiredRated,
+        requiredCapabilities: badgedFor(r.archetypeCode).count,
+        allSame: !s.varied,
+      });
       // Month precision only: an exact assessment date helps re-identify a person.
       const month = `${r.assessedOn.slice(0, 7)}-01`;
       dates.months.set(month, (dates.months.get(month) ?? 0) + 1);

@@ -2,6 +2,7 @@
 // rollups for the wave, and keeps the submission row (status 'withdrawn') as the record of it.
 import type { Database } from "../db/client";
 import { InputError } from "../db/problems";
+import { refreshStatistics } from "../db/statistics";
 import { refreshCrosswalkRollups } from "./crosswalk-rollups";
 import { deleteSubmissionData, WAVE_LOCK_CLASS } from "./load";
 import { deleteRollups } from "./rollups";
@@ -13,7 +14,7 @@ export async function withdrawSubmission(
   waveLabel: string,
 ): Promise<{ respondents: number; rows: number }> {
   const organisation = organisationCode.trim().toUpperCase();
-  return db.transaction(async (tx) => {
+  const withdrawn = await db.transaction(async (tx) => {
     const wave = await findWave(tx, waveLabel);
     if (!wave) throw new InputError(`There is no wave ${waveLabel}; \`npm run wave -- list\` shows the loaded waves.`);
     // As a load does: one writer per wave, so a crosswalk import or a load never sees half of it.
@@ -32,4 +33,6 @@ export async function withdrawSubmission(
     await refreshWave(tx, wave.id);
     return { respondents: current.respondents, rows: current.rows };
   });
+  await refreshStatistics(db);
+  return withdrawn;
 }

@@ -16,7 +16,7 @@ export function AreaSections({ area, figures }: { area: string; figures: AreaFig
       <p>Select an organisation to see its staff groups.</p>
       <Chart html={organisations.chart} />
       {organisations.matrix.rows.length ? (
-        <GapMatrixTable id="organisation-table" caption={`Gap rate by organisation and domain, ${area}, ${wave.name}`} matrix={organisations.matrix} />
+        <GapMatrixTable id="organisation-table" caption={`Gap rate by organisation and domain, ${area}, ${wave.name}`} matrix={organisations.matrix} downloads={organisations.downloads} />
       ) : null}
       {funnel ? (
         <>

@@ -14,10 +14,13 @@ interface Props {
   /** The wave shown (the latest when the URL names none). */
   shownWave: string | null;
   options: FilterOptions;
+  /**
+   * The page's own parameters (e.g. a table's order, or the area on a staff group's page), kept as
+   * hidden fields when the filters change, and when they are cleared.
+   */
+  keep?: Record<string, string>;
   /** Filters the page fixes itself or cannot use (e.g. the staff group on a staff group's page): not offered. */
   hide?: readonly PageFilterKey[];
-  /** The page's own parameters (e.g. ?organisation= on a staff group's page), kept when the form is sent or cleared. */
-  keep?: Record<string, string>;
 }
 
 function Select({ id, label, value, all, options }: { id: string; label: string; value: string | null; all: string; options: Option[] }) {
@@ -43,7 +46,7 @@ function keepParams(address: string, keep: Record<string, string>): string {
   return own ? `${address}${address.includes("?") ? "&" : "?"}${own}` : address;
 }
 
-export function FilterPanel({ path, filters, waves, shownWave, options, hide = [], keep = {} }: Props) {
+export function FilterPanel({ path, filters, waves, shownWave, options, keep, hide = [] }: Props) {
   const shown = (key: PageFilterKey) => !hide.includes(key);
   if (waves.length === 0) return null;
   const newestFirst = [...waves].reverse();
@@ -51,6 +54,9 @@ export function FilterPanel({ path, filters, waves, shownWave, options, hide = [
   const open = isNarrowed(filters) || filters.weighted || filters.compare_to !== null;
   return (
     <Form method="get" className="app-filters" aria-label="Filters">
+      {Object.entries(keep ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} key={name} />
+      ))}
       <div className="app-wave-selector">
         <div className="nhsuk-form-group">
           <label className="nhsuk-label" htmlFor="wave">
@@ -95,15 +101,12 @@ export function FilterPanel({ path, filters, waves, shownWave, options, hide = [
             <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit">
               Apply filters
             </button>
-            <Link className="nhsuk-link" to={keepParams(withFilters(path, NO_FILTERS, { wave: filters.wave }), keep)}>
+            <Link className="nhsuk-link" to={keepParams(withFilters(path, NO_FILTERS, { wave: filters.wave }), keep ?? {})}>
               Clear filters
             </Link>
           </div>
         </div>
       </details>
-      {Object.entries(keep).map(([name, value]) => (
-        <input type="hidden" name={name} value={value} key={name} />
-      ))}
     </Form>
   );
 }

@@ -32,7 +32,7 @@ export function StatementTable({ id, caption, statements, href }: { id: string; 
   return (
     <DataTable
       id={id}
-      className="app-table--statements"
+      className="app-table--framework"
       // The expander's summary or the section's heading already says this on screen.
       caption={<span className="nhsuk-u-visually-hidden">{caption}</span>}
       rowHeader="Code"

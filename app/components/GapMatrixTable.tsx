@@ -4,7 +4,9 @@ import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { GapMatrix, MatrixCell } from "~/lib/gap-matrix";
 import { formatPercent } from "~/lib/format";
+import type { Downloads as Links } from "~/lib/downloads";
 import { DataTable } from "./DataTable";
+import { Downloads } from "./Downloads";
 
 export function gapCellText(cell: MatrixCell): ReactNode {
   if (cell.state === "suppressed") return <span className="app-cell-note">suppressed</span>;
@@ -12,19 +14,22 @@ export function gapCellText(cell: MatrixCell): ReactNode {
   return formatPercent(cell.gapRate);
 }
 
-export function GapMatrixTable({ id, caption, matrix }: { id: string; caption: ReactNode; matrix: GapMatrix }) {
+export function GapMatrixTable({ id, caption, matrix, downloads }: { id: string; caption: ReactNode; matrix: GapMatrix; downloads?: Links }) {
   return (
-    <DataTable
-      id={id}
-      className="app-table--matrix"
-      caption={caption}
-      rowHeader={matrix.rowNoun}
-      columns={matrix.columns.map((c) => ({ key: c.code, header: `${c.code}. ${c.name}`, numeric: true }))}
-      rows={matrix.rows.map((r) => ({
-        key: r.code,
-        header: r.href ? <Link to={r.href}>{r.name}</Link> : r.name,
-        cells: r.cells.map(gapCellText),
-      }))}
-    />
+    <>
+      <DataTable
+        id={id}
+        className="app-table--matrix"
+        caption={caption}
+        rowHeader={matrix.rowNoun}
+        columns={matrix.columns.map((c) => ({ key: c.code, header: `${c.code}. ${c.name}`, numeric: true }))}
+        rows={matrix.rows.map((r) => ({
+          key: r.code,
+          header: r.href ? <Link to={r.href}>{r.name}</Link> : r.name,
+          cells: r.cells.map(gapCellText),
+        }))}
+      />
+      {downloads ? <Downloads links={downloads} what="this table" /> : null}
+    </>
   );
 }

@@ -41,8 +41,8 @@ export function PriorityTable({ list, area }: { list: PriorityList; area: string
       <p>
         Ranked by the lower end of the interval, so the list starts where the need is surely large. Staff below = staff
         in post × the share of respondents who were required to meet the capability and did not. The whole list
-        ({formatCount(list.total)} rows) is available as <a href={list.downloads.csv}>CSV</a> or{" "}
-        <a href={list.downloads.arrow}>Arrow</a>.
+        ({formatCount(list.total)} rows) is available as <a href={list.downloads.csv}>CSV</a> (with its{" "}
+        <a href={list.downloads.metadata}>metadata as JSON</a>) or <a href={list.downloads.arrow}>Arrow</a>.
       </p>
     </>
   );

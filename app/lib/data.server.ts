@@ -1,10 +1,14 @@
 // Data for the Data page: the waves with their status, and for one wave which organisations have
-// submitted, when, and their response rates (published figures from queryGaps).
+// submitted, when, and their response rates (published figures from queryGaps), and each
+// submission's data quality (published by queryDataQuality from figures stored at load).
+import type { AppLoadContext } from "@remix-run/node";
+import { queryDataQuality, type SubmissionQuality } from "~db/analytics/data-quality";
 import { queryGaps } from "~db/analytics/gaps";
 import { NATIONAL } from "~db/analytics/scope";
 import { suppressionThreshold } from "~db/analytics/suppression";
 import { listWaves, type WaveStatus } from "~db/waves";
 import { getDatabase } from "./db.server";
+import { ingestAvailable } from "./ingest-access.server";
 import { waveName } from "./format";
 import { chooseWave, type WaveOption } from "./waves.server";
 
@@ -34,12 +38,15 @@ export interface DataPage {
   wave: WaveOption | null;
   options: WaveOption[];
   coverage: CoverageRow[];
+  quality: SubmissionQuality[];
+  /** Whether the ingest pages exist here (loopback only), so submissions can link to their file's record. */
+  ingestHistory: boolean;
   hasHeadcount: boolean;
   lowResponseThreshold: number | null;
   k: number;
 }
 
-export async function dataPage(url: URL): Promise<DataPage> {
+export async function dataPage(url: URL, context: AppLoadContext): Promise<DataPage> {
   const db = getDatabase();
   const { wave, options } = await chooseWave(db, url.searchParams.get("wave"));
   const waves = (await listWaves(db)).map((w) => ({
@@ -52,7 +59,8 @@ export async function dataPage(url: URL): Promise<DataPage> {
     frameworkVersion: w.frameworkVersion,
   }));
   const k = suppressionThreshold();
-  if (!wave) return { waves, wave: null, options, coverage: [], hasHeadcount: false, lowResponseThreshold: null, k };
+  const ingestHistory = ingestAvailable(context);
+  if (!wave) return { waves, wave: null, options, coverage: [], quality: [], ingestHistory, hasHeadcount: false, lowResponseThreshold: null, k };
   const table = await queryGaps(db, NATIONAL, { by: ["organisation"], filters: { wave: wave.label }, weighted: true });
   const loaded = new Map(
     (
@@ -77,6 +85,9 @@ export async function dataPage(url: URL): Promise<DataPage> {
       responseRate: r.response_rate as number | null,
       lowResponse: r.low_response as boolean | null,
     })),
+    // Until sign-in exists every caller is national (docs/decisions/007-scope.md).
+    quality: await queryDataQuality(db, NATIONAL, wave.label, k),
+    ingestHistory,
     hasHeadcount: (table.meta.coverage?.headcount_waves.length ?? 0) > 0,
     lowResponseThreshold: table.meta.coverage?.low_response_threshold ?? null,
     k,

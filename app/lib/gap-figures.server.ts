@@ -7,6 +7,7 @@ import { organisationsReporting } from "~db/analytics/status";
 import type { Sql } from "~db/client";
 import type { Wave } from "~db/waves";
 import { renderGapHeatmap } from "~/charts/heatmap.server";
+import { type Downloads, downloadLinks } from "./downloads";
 import { type GapMatrix, type MatrixSpec, toGapMatrix } from "./gap-matrix";
 import { orBadRequest } from "./http.server";
 
@@ -39,6 +40,8 @@ export interface HeatmapFigure {
   k: number;
   /** The cells are gap rates weighted to the workforce in post (asked for, and the wave has a headcount). */
   weighted: boolean;
+  /** The same table from /api/gaps. */
+  downloads: Downloads;
 }
 
 export interface HeatmapRequest extends MatrixSpec {
@@ -70,5 +73,11 @@ export async function domainHeatmap(db: Sql, request: HeatmapRequest): Promise<H
   const k = table.meta.suppression.k;
   const title = weighted ? `${request.title}, weighted to staff in post` : request.title;
   // The href function cannot travel to the browser; the matrix rows already carry their links.
-  return { matrix, chart: renderGapHeatmap({ id: request.id, title, matrix, k }), k, weighted };
+  const downloads = downloadLinks("/api/gaps", {
+    by: `${request.rowDimension},domain`,
+    wave: request.wave.label,
+    ...request.filters,
+    weighted: Boolean(request.weighted),
+  });
+  return { matrix, chart: renderGapHeatmap({ id: request.id, title, matrix, k }), k, weighted, downloads };
 }

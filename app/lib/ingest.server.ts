@@ -260,6 +260,18 @@ export interface HistoryPage {
 
 export async function historyPage(request: Request, context: AppLoadContext): Promise<HistoryPage> {
   requireIngestAccess(request, context);
+  const db = getDatabase();
+  // ?batch=N (a submission's link on the Data page): list at least down to that file, so its
+  // anchor exists however many files were loaded since.
+  const batch = Number(new URL(request.url).searchParams.get("batch"));
+  let batches: number | undefined;
+  if (Number.isSafeInteger(batch) && batch > 0) {
+    const [row] = await db.query<{ n: number }>(
+      "select count(*)::int as n from batches b, batches t where t.id = $1 and (b.loaded_at, b.id) >= (t.loaded_at, t.id)",
+      [batch],
+    );
+    batches = Math.max(100, row?.n ?? 0);
+  }
   // Until sign-in exists the only caller is the national team (docs/decisions/007-scope.md).
-  return { history: await ingestHistory(getDatabase(), NATIONAL) };
+  return { history: await ingestHistory(db, NATIONAL, { batches }) };
 }

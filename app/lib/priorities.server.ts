@@ -6,6 +6,7 @@ import type { Filters } from "~db/analytics/dimensions";
 import { queryPriorities } from "~db/analytics/priorities";
 import { NATIONAL } from "~db/analytics/scope";
 import type { Sql } from "~db/client";
+import { type Downloads, downloadLinks } from "./downloads";
 
 export interface PriorityRow {
   rank: number;
@@ -24,7 +25,7 @@ export interface PriorityList {
   rows: PriorityRow[];
   /** Ranked rows in the whole list (the page shows the first few). */
   total: number;
-  downloads: { csv: string; arrow: string };
+  downloads: Downloads;
 }
 
 /** The first `top` rows of an area's list, or why there is none (no headcount for the wave). */
@@ -37,7 +38,6 @@ export async function priorityList(db: Sql, filters: Filters & { wave: string },
     throw error;
   }
   const ranked = table.rows.filter((r) => r.rank !== null);
-  const query = new URLSearchParams(Object.entries(filters) as [string, string][]).toString();
   return {
     rows: ranked.slice(0, top).map((r) => ({
       rank: Number(r.rank),
@@ -52,6 +52,6 @@ export async function priorityList(db: Sql, filters: Filters & { wave: string },
       borrowed: Number(r.organisations_borrowed),
     })),
     total: ranked.length,
-    downloads: { csv: `/api/priorities?${query}&format=csv`, arrow: `/api/priorities?${query}&format=arrow` },
+    downloads: downloadLinks("/api/priorities", filters),
   };
 }

@@ -1,11 +1,16 @@
-// What the table APIs share: choosing CSV, JSON or Arrow (format= or the Accept header), reading
-// single-value filters from the query string, and answering with the table or a JSON problem.
+// What the table APIs share: choosing CSV, JSON or Arrow (format= or the Accept header), or the
+// CSV's metadata (format=metadata), reading single-value filters from the query string, and
+// answering with the table or a JSON problem.
 import { type Filters } from "~db/analytics/dimensions";
 import { CONTENT_TYPES, encode, type Format, FORMATS } from "~db/analytics/formats";
 import type { GapTable } from "~db/analytics/gaps";
 
-export function chooseFormat(url: URL, accept: string | null): Format | null {
+/** A table encoding, or the metadata a CSV leaves out (the same as JSON's `meta`). */
+export type ResponseFormat = Format | "metadata";
+
+export function chooseFormat(url: URL, accept: string | null): ResponseFormat | null {
   const asked = url.searchParams.get("format");
+  if (asked === "metadata") return "metadata";
   if (asked) return (FORMATS as string[]).includes(asked) ? (asked as Format) : null;
   if (accept?.includes("text/csv")) return "csv";
   if (accept?.includes("application/vnd.apache.arrow")) return "arrow";
@@ -27,13 +32,37 @@ export function readFilters(url: URL, filters: readonly string[], also: string[]
   return out;
 }
 
-export function tableResponse(table: GapTable, format: Format, filename: string): Response {
+/** The message for an unsupported format= value. */
+export const FORMAT_HELP = "use csv, json, arrow or metadata";
+
+/**
+ * The table in `format`. A CSV is a header line and rows only, so its metadata is a separate
+ * document: `<name>-metadata.json`, linked from the CSV response (Link: rel="describedby").
+ */
+export function tableResponse(table: GapTable, format: ResponseFormat, filename: string, url?: URL): Response {
+  const headers: Record<string, string> = { "Cache-Control": "private, no-store" };
+  if (format === "metadata") {
+    return new Response(JSON.stringify(table.meta, null, 2), {
+      headers: { ...headers, "Content-Type": CONTENT_TYPES.json, "Content-Disposition": `inline; filename="${metadataFilename(filename)}"` },
+    });
+  }
+  if (format === "csv") {
+    headers["Content-Disposition"] = `inline; filename="${filename}"`;
+    if (url) headers.Link = `<${metadataAddress(url)}>; rel="describedby"; type="application/json"`;
+  }
   const body = encode(table, format);
   return new Response(typeof body === "string" ? body : (body as Uint8Array<ArrayBuffer>), {
-    headers: {
-      "Content-Type": CONTENT_TYPES[format],
-      "Cache-Control": "no-store",
-      ...(format === "csv" ? { "Content-Disposition": `inline; filename="${filename}"` } : {}),
-    },
+    headers: { ...headers, "Content-Type": CONTENT_TYPES[format] },
   });
+}
+
+export function metadataFilename(csvFilename: string): string {
+  return csvFilename.replace(/\.csv$/, "") + "-metadata.json";
+}
+
+/** The same request with format=metadata, as a path and query (relative to the server). */
+function metadataAddress(url: URL): string {
+  const params = new URLSearchParams(url.searchParams);
+  params.set("format", "metadata");
+  return `${url.pathname}?${params}`;
 }

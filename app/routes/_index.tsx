@@ -46,6 +46,7 @@ export default function EnglandOverviewPage() {
             id="region-table"
             caption={`Gap rate by region and domain, ${wave.name}`}
             matrix={regions.matrix}
+            downloads={regions.downloads}
           />
           <h2>Capabilities with the largest gaps</h2>
           <Chart html={capabilities.chart} />

@@ -1,4 +1,4 @@
-// GET /api/funnel?wave=W&domain=5[&staff_group=…][&format=csv|json|arrow]
+// GET /api/funnel?wave=W&domain=5[&staff_group=…][&format=csv|json|arrow|metadata]
 // Funnel plot data for one cell: every organisation's gap rate and respondents with its 95% and
 // 99.8% limits (docs/metrics.md, "Funnel plots"); meta.funnel holds England's rate, σ₁ and φ.
 import type { LoaderFunctionArgs } from "@remix-run/node";
@@ -6,18 +6,18 @@ import { QueryError } from "~db/analytics/dimensions";
 import { queryFunnel } from "~db/analytics/gaps";
 import { NATIONAL } from "~db/analytics/scope";
 import { getDatabase } from "~/lib/db.server";
-import { chooseFormat, problem, readFilters, tableResponse } from "~/lib/table-response.server";
+import { chooseFormat, FORMAT_HELP, problem, readFilters, tableResponse } from "~/lib/table-response.server";
 
 const FILTERS = ["wave", "staff_group", "archetype", "band", "domain", "sub_domain", "capability", "level"] as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const format = chooseFormat(url, request.headers.get("Accept"));
-  if (!format) return problem(400, `format=${url.searchParams.get("format")} is not supported: use csv, json or arrow.`);
+  if (!format) return problem(400, `format=${url.searchParams.get("format")} is not supported: ${FORMAT_HELP}.`);
   const filters = readFilters(url, FILTERS, ["format"]);
   if (filters instanceof Response) return filters;
   try {
-    return tableResponse(await queryFunnel(getDatabase(), NATIONAL, filters), format, "funnel.csv");
+    return tableResponse(await queryFunnel(getDatabase(), NATIONAL, filters), format, "funnel.csv", url);
   } catch (error) {
     if (error instanceof QueryError) return problem(400, error.message);
     throw error;

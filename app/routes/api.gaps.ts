@@ -1,4 +1,4 @@
-// GET /api/gaps?by=region,domain&wave=W&organisation=RXX[&compare_to=W0[&unmatched=true]][&provisional=true][&weighted=true][&attainment=true][&format=csv|json|arrow]
+// GET /api/gaps?by=region,domain&wave=W&organisation=RXX[&compare_to=W0[&unmatched=true]][&provisional=true][&weighted=true][&attainment=true][&format=csv|json|arrow|metadata]
 // The gaps table as CSV, JSON ({ meta, rows }) or Arrow IPC, chosen by format= or the Accept header;
 // with compare_to, the change since that earlier wave (docs/metrics.md, "Trends"); with weighted,
 // coverage and the post-stratified weighted gap rate ("Coverage and weighting"); with attainment,
@@ -8,14 +8,14 @@ import { QueryError } from "~db/analytics/dimensions";
 import { queryGaps } from "~db/analytics/gaps";
 import { NATIONAL } from "~db/analytics/scope";
 import { getDatabase } from "~/lib/db.server";
-import { chooseFormat, problem, readFilters, tableResponse } from "~/lib/table-response.server";
+import { chooseFormat, FORMAT_HELP, problem, readFilters, tableResponse } from "~/lib/table-response.server";
 
 const FILTERS = ["wave", "region", "icb", "organisation", "staff_group", "archetype", "band", "domain", "sub_domain", "capability", "level"] as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const format = chooseFormat(url, request.headers.get("Accept"));
-  if (!format) return problem(400, `format=${url.searchParams.get("format")} is not supported: use csv, json or arrow.`);
+  if (!format) return problem(400, `format=${url.searchParams.get("format")} is not supported: ${FORMAT_HELP}.`);
   const filters = readFilters(url, FILTERS, ["by", "format", "compare_to", "unmatched", "provisional", "weighted", "attainment"]);
   if (filters instanceof Response) return filters;
   const by = (url.searchParams.get("by") ?? "").split(",").map((d) => d.trim()).filter(Boolean);
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const compareTo = url.searchParams.get("compare_to") ?? undefined;
   if (url.searchParams.has("unmatched") && !compareTo) return problem(400, "unmatched applies to a comparison: give compare_to as well.");
   try {
-    return tableResponse(await queryGaps(getDatabase(), NATIONAL, { by, filters, compareTo, ...flags }), format, "gaps.csv");
+    return tableResponse(await queryGaps(getDatabase(), NATIONAL, { by, filters, compareTo, ...flags }), format, "gaps.csv", url);
   } catch (error) {
     if (error instanceof QueryError) return problem(400, error.message);
     throw error;

@@ -1,4 +1,4 @@
-// GET /api/priorities?wave=W[&grain=capability|domain][&region=Y56|&icb=QWE|&organisation=RXX][&format=csv|json|arrow]
+// GET /api/priorities?wave=W[&grain=capability|domain][&region=Y56|&icb=QWE|&organisation=RXX][&format=csv|json|arrow|metadata]
 // The commissioning-priority list: staff estimated below each capability, by staff group, ranked by
 // the lower end of the interval (docs/metrics.md, "Commissioning priorities").
 import type { LoaderFunctionArgs } from "@remix-run/node";
@@ -6,17 +6,17 @@ import { QueryError } from "~db/analytics/dimensions";
 import { PRIORITY_FILTERS, type PriorityGrain, queryPriorities } from "~db/analytics/priorities";
 import { NATIONAL } from "~db/analytics/scope";
 import { getDatabase } from "~/lib/db.server";
-import { chooseFormat, problem, readFilters, tableResponse } from "~/lib/table-response.server";
+import { chooseFormat, FORMAT_HELP, problem, readFilters, tableResponse } from "~/lib/table-response.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const format = chooseFormat(url, request.headers.get("Accept"));
-  if (!format) return problem(400, `format=${url.searchParams.get("format")} is not supported: use csv, json or arrow.`);
+  if (!format) return problem(400, `format=${url.searchParams.get("format")} is not supported: ${FORMAT_HELP}.`);
   const filters = readFilters(url, PRIORITY_FILTERS, ["format", "grain"]);
   if (filters instanceof Response) return filters;
   const grain = (url.searchParams.get("grain") ?? "capability") as PriorityGrain;
   try {
-    return tableResponse(await queryPriorities(getDatabase(), NATIONAL, filters, undefined, grain), format, "priorities.csv");
+    return tableResponse(await queryPriorities(getDatabase(), NATIONAL, filters, undefined, grain), format, "priorities.csv", url);
   } catch (error) {
     if (error instanceof QueryError) return problem(400, error.message);
     throw error;

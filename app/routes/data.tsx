@@ -1,5 +1,5 @@
-// Data: the survey waves and their status, and which organisations have submitted to a wave, when,
-// and what share of their staff answered.
+// Data: the survey waves and their status, which organisations have submitted to a wave, when,
+// and what share of their staff answered, and the data quality of each submission.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
@@ -11,9 +11,10 @@ import { dataPage } from "~/lib/data.server";
 import { formatCount, formatDate, formatDateTime, formatPercent } from "~/lib/format";
 import { englandCrumb, withWaveLabel } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
+import type { PublishedCount, SubmissionQuality, Withheld } from "~db/analytics/data-quality";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return dataPage(new URL(request.url));
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return dataPage(new URL(request.url), context);
 }
 
 export const handle: BreadcrumbHandle = {
@@ -22,6 +23,18 @@ export const handle: BreadcrumbHandle = {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.wave ? `About the data, ${data.wave.name}` : "About the data");
 
+/** What a table cell says for a figure that is not published. */
+const WITHHELD: Record<Withheld, string> = {
+  "fewer than k respondents": "withheld",
+  "small count": "withheld",
+  suppressed: "suppressed",
+  "not recorded": "not recorded",
+};
+
+const countCell = (c: PublishedCount) => (c.count === null ? WITHHELD[c.withheld ?? "small count"] : formatCount(c.count));
+const shareCell = (c: PublishedCount) => (c.share === null ? WITHHELD[c.withheld ?? "small count"] : formatPercent(c.share));
+const answeredCell = (q: SubmissionQuality) => (q.answeredShare === null ? WITHHELD[q.withheld ?? "not recorded"] : formatPercent(q.answeredShare));
+
 const STATUS: Record<string, { text: string; colour: string }> = {
   open: { text: "Provisional", colour: "yellow" },
   closed: { text: "Closed", colour: "blue" },
@@ -29,7 +42,7 @@ const STATUS: Record<string, { text: string; colour: string }> = {
 };
 
 export default function DataPage() {
-  const { waves, wave, options, coverage, hasHeadcount, lowResponseThreshold, k } = useLoaderData<typeof loader>();
+  const { waves, wave, options, coverage, quality, ingestHistory, hasHeadcount, lowResponseThreshold, k } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>About the data</h1>
@@ -99,6 +112,57 @@ export default function DataPage() {
             }))}
           />
           <SuppressionNote k={k} />
+          <h2 id="quality-heading">Data quality of each submission, {wave.name}</h2>
+          <p>
+            Worked out when each file is loaded, over the submission&rsquo;s respondents (definitions in the{" "}
+            <Link to="/methodology#data-quality">methodology</Link>):
+          </p>
+          <ul>
+            <li>required answered: ratings given for the capabilities required of each respondent&rsquo;s archetype, as a share of those capabilities;</li>
+            <li>straight-lining: respondents who gave two or more ratings, all the same;</li>
+            <li>no required rating: respondents who rated none of the capabilities required of their archetype.</li>
+          </ul>
+          <p>
+            Counts are rounded to the nearest 5. A count is withheld when it, or the number of the submission&rsquo;s other respondents,
+            is below {k}; every figure is withheld for a submission of fewer than {k} respondents, and suppressed where the
+            organisation&rsquo;s figures are.
+          </p>
+          {quality.length === 0 ? (
+            <p>No organisation has a current submission for this wave.</p>
+          ) : (
+            <DataTable
+              id="quality-table"
+              caption={`Data quality by submission, ${wave.name}`}
+              rowHeader="Organisation"
+              columns={[
+                { key: "answered", header: "Required answered", numeric: true },
+                { key: "straight", header: "Straight-lining, respondents", numeric: true },
+                { key: "straightShare", header: "Straight-lining, share", numeric: true },
+                { key: "none", header: "No required rating, respondents", numeric: true },
+                { key: "noneShare", header: "No required rating, share", numeric: true },
+                ...(ingestHistory ? [{ key: "file", header: "Loaded from" }] : []),
+              ]}
+              rows={quality.map((q) => ({
+                key: q.organisation,
+                header: <Link to={withWaveLabel(`/organisations/${q.organisation}`, wave.label)}>{q.organisationName}</Link>,
+                cells: [
+                  answeredCell(q),
+                  countCell(q.straightLining),
+                  shareCell(q.straightLining),
+                  countCell(q.noRequired),
+                  shareCell(q.noRequired),
+                  ...(ingestHistory
+                    ? [
+                        <Link to={`/ingest/history?batch=${q.batchId}#batch-${q.batchId}`} key="file">
+                          {q.fileName}
+                          <span className="nhsuk-u-visually-hidden"> in the ingest history</span>
+                        </Link>,
+                      ]
+                    : []),
+                ],
+              }))}
+            />
+          )}
         </>
       ) : null}
     </>

@@ -7,6 +7,7 @@ import { tableFromIPC } from "apache-arrow";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM } from "../support/browser-path";
+import { screenshotPath } from "../support/screenshots";
 import { fixtureDataDir } from "../support/databases";
 import { FIXTURE_WAVES } from "../support/fixture";
 import { type Server, startServer } from "../support/processes";
@@ -47,7 +48,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
     // The bundled framework's statements are mostly illustrative: the page must say so.
     expect(await page.getByText("Illustrative text", { exact: true }).count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
-    await page.screenshot({ path: path.join(dataDir, "england.png"), fullPage: true });
+    await page.screenshot({ path: screenshotPath("england.png"), fullPage: true });
     await page.close();
   });
 

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { uploadRoot } from "../../app/lib/uploads.server";
 import { openDatabase } from "../../db/client";
 import { CHROMIUM } from "../support/browser-path";
+import { screenshotPath } from "../support/screenshots";
 import { fixtureDataDir } from "../support/databases";
 import { FIXTURE_WAVES, TEST_KEY } from "../support/fixture";
 import { createDatabase, dropDatabase } from "../support/postgres";
@@ -160,7 +161,7 @@ describe.runIf(browserTests && existsSync(CHROMIUM))("ingest page in Chromium (e
     expect(superseded).toMatch(/Superseded\s+by RAL-v2\.csv on/);
     expect(await page.locator("#attempts tbody tr").filter({ hasText: "bad.csv" }).innerText()).toMatch(/row 2, column rating/);
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: path.join(dataDir, "ingest-history.png"), fullPage: true });
+    await page.screenshot({ path: screenshotPath("ingest-history.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });

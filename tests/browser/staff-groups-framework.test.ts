@@ -214,8 +214,8 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("staff
     await page.locator("footer").getByRole("link", { name: "Capability framework" }).click();
     await page.locator("h1", { hasText: "Capability framework" }).waitFor();
     expect(counts.statements).toBeGreaterThan(100);
-    await expect(page.locator("table.app-table--statements tbody tr").count()).resolves.toBe(counts.statements);
-    await expect(page.locator("table.app-table--statements tbody tr", { hasText: "Illustrative text" }).count()).resolves.toBe(counts.illustrative);
+    await expect(page.locator("table.app-table--framework tbody tr").count()).resolves.toBe(counts.statements);
+    await expect(page.locator("table.app-table--framework tbody tr", { hasText: "Illustrative text" }).count()).resolves.toBe(counts.illustrative);
     await expect(page.locator("p", { hasText: `${counts.statements} capability statements in` }).count()).resolves.toBe(1);
     // The contents list leads to each domain; the expanders open without script.
     await page.locator(".nhsuk-contents-list a", { hasText: "Human factors" }).click();
@@ -228,7 +228,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("staff
     await page.getByRole("button", { name: "Show statements" }).click();
     await page.waitForURL(/\/framework\?archetype=U$/);
     await page.locator("#statement-selection").waitFor();
-    await expect(page.locator("table.app-table--statements tbody tr").count()).resolves.toBe(counts.users);
+    await expect(page.locator("table.app-table--framework tbody tr").count()).resolves.toBe(counts.users);
     await expect(page.locator("#statement-selection").innerText()).resolves.toBe(
       `Showing ${counts.users} statements of ${counts.statements}: required of Users.`,
     );
@@ -237,14 +237,14 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("staff
     await page.waitForURL(/\/framework$/);
     // The address changes before the new list renders: wait for the selection note to go.
     await page.locator("#statement-selection").waitFor({ state: "detached" });
-    await expect(page.locator("table.app-table--statements tbody tr").count()).resolves.toBe(counts.statements);
+    await expect(page.locator("table.app-table--framework tbody tr").count()).resolves.toBe(counts.statements);
     await page.close();
   });
 
   it("shows a statement's gap across England, by region (chart and table) and by staff group, as /api/gaps gives them", async () => {
     const page = await newPage();
     await page.goto(`${server.url}/framework?wave=${LATEST}&archetype=U`, { waitUntil: "networkidle" });
-    const href = await page.locator("table.app-table--statements a").first().getAttribute("href");
+    const href = await page.locator("table.app-table--framework a").first().getAttribute("href");
     expect(href).toMatch(new RegExp(`^/framework/capabilities/[^?]+\\?wave=${LATEST}&archetype=U$`));
     await page.goto(`${server.url}${href}`, { waitUntil: "networkidle" });
     const code = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
