@@ -3,13 +3,13 @@
 // BROWSER_TESTS=1 (scripts/test.ts builds first).
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM } from "../support/browser-path";
 import { fixtureDataDir, openFixture } from "../support/databases";
 import { FIXTURE_WAVES } from "../support/fixture";
 import { type Server, startServer } from "../support/processes";
+import { screenshotPath } from "../support/screenshots";
 
 const ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
@@ -86,7 +86,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("staff
           : [count(Number(r.respondents)), percent(Number(r.gap_rate)), `${percent(Number(r.ci_low))} to ${percent(Number(r.ci_high))}`],
       );
     }
-    await page.screenshot({ path: path.join(dataDir, "staff-groups.png"), fullPage: true });
+    await page.screenshot({ path: screenshotPath("staff-groups.png"), fullPage: true });
     await page.locator(`#staff-groups-table a[href='/staff-groups/${group.code}']`).click();
     await page.waitForURL(new RegExp(`/staff-groups/${group.code}$`));
     await page.locator("h2", { hasText: "Archetype mix" }).waitFor();
@@ -116,7 +116,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("staff
     const suppressed = cells.filter((c) => c.suppressed).length;
     expect(texts.filter((t) => t === "S")).toHaveLength(suppressed);
     expect(table.flat().filter((t) => t === "suppressed")).toHaveLength(suppressed);
-    await page.screenshot({ path: path.join(dataDir, "staff-group.png"), fullPage: true });
+    await page.screenshot({ path: screenshotPath("staff-group.png"), fullPage: true });
     await page.close();
   });
 
@@ -186,7 +186,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("staff
     const crumbs = await page.locator(".nhsuk-breadcrumb__list a").allInnerTexts();
     expect(crumbs.slice(0, 2)).toEqual(["England", "London"]);
     expect(crumbs).toHaveLength(4);
-    await page.screenshot({ path: path.join(dataDir, "staff-group-organisation.png"), fullPage: true });
+    await page.screenshot({ path: screenshotPath("staff-group-organisation.png"), fullPage: true });
     await page.locator(".app-filters__more summary").click();
     await page.locator("select#archetype").selectOption("U");
     await page.getByRole("button", { name: "Apply filters" }).click();
@@ -222,7 +222,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("staff
     await expect(page.locator("h2", { hasText: "Human factors" }).isVisible()).resolves.toBe(true);
     await page.locator("details#node-4\\.1 summary").click();
     await expect(page.locator("details#node-4\\.1 table").first().isVisible()).resolves.toBe(true);
-    await page.screenshot({ path: path.join(dataDir, "framework.png"), fullPage: true });
+    await page.screenshot({ path: screenshotPath("framework.png"), fullPage: true });
     // Selecting an archetype lists only the statements badged for it, through the URL and back.
     await page.locator("form[aria-label='Select statements'] select#archetype").selectOption("U");
     await page.getByRole("button", { name: "Show statements" }).click();
@@ -282,7 +282,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("staff
     await page.locator("#region-table a").first().click();
     await page.waitForURL(new RegExp(`/regions/[A-Z0-9]+\\?wave=${LATEST}&archetype=U$`));
     await page.goBack({ waitUntil: "networkidle" });
-    await page.screenshot({ path: path.join(dataDir, "capability.png"), fullPage: true });
+    await page.screenshot({ path: screenshotPath("capability.png"), fullPage: true });
     expect((await fetch(`${server.url}/framework/capabilities/9-99`)).status).toBe(404);
     await page.close();
   });
