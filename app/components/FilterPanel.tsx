@@ -3,7 +3,7 @@
 // stays in view; the rest sit in an NHS.UK details element, open whenever one of them is set.
 import { Form, Link } from "@remix-run/react";
 import type { Option, FilterOptions } from "~/lib/filter-options.server";
-import { isNarrowed, type PageFilters, withFilters, NO_FILTERS } from "~/lib/filters";
+import { isNarrowed, type PageFilterKey, type PageFilters, withFilters, NO_FILTERS } from "~/lib/filters";
 import type { WaveOption } from "~/lib/waves.server";
 
 interface Props {
@@ -14,8 +14,13 @@ interface Props {
   /** The wave shown (the latest when the URL names none). */
   shownWave: string | null;
   options: FilterOptions;
-  /** The page's own parameters (e.g. a table's order), kept as hidden fields when the filters change. */
+  /**
+   * The page's own parameters (e.g. a table's order, or the area on a staff group's page), kept as
+   * hidden fields when the filters change, and when they are cleared.
+   */
   keep?: Record<string, string>;
+  /** Filters the page fixes itself or cannot use (e.g. the staff group on a staff group's page): not offered. */
+  hide?: readonly PageFilterKey[];
 }
 
 function Select({ id, label, value, all, options }: { id: string; label: string; value: string | null; all: string; options: Option[] }) {
@@ -36,7 +41,13 @@ function Select({ id, label, value, all, options }: { id: string; label: string;
   );
 }
 
-export function FilterPanel({ path, filters, waves, shownWave, options, keep }: Props) {
+function keepParams(address: string, keep: Record<string, string>): string {
+  const own = new URLSearchParams(keep).toString();
+  return own ? `${address}${address.includes("?") ? "&" : "?"}${own}` : address;
+}
+
+export function FilterPanel({ path, filters, waves, shownWave, options, keep, hide = [] }: Props) {
+  const shown = (key: PageFilterKey) => !hide.includes(key);
   if (waves.length === 0) return null;
   const newestFirst = [...waves].reverse();
   const earlier = shownWave ? newestFirst.slice(newestFirst.findIndex((w) => w.label === shownWave) + 1) : [];
@@ -69,12 +80,14 @@ export function FilterPanel({ path, filters, waves, shownWave, options, keep }: 
         </summary>
         <div className="nhsuk-details__text">
           <div className="app-filters__grid">
-            <Select id="compare_to" label="Compare with" value={filters.compare_to} all="The previous wave" options={earlier.map((w) => ({ code: w.label, name: w.name }))} />
-            <Select id="archetype" label="Archetype" value={filters.archetype} all="All archetypes" options={options.archetypes} />
-            <Select id="staff_group" label="Staff group" value={filters.staff_group} all="All staff groups" options={options.staffGroups} />
-            <Select id="band" label="Band" value={filters.band} all="All bands" options={options.bands} />
-            <Select id="domain" label="Domain" value={filters.domain} all="All domains" options={options.domains} />
-            <Select id="level" label="Level" value={filters.level} all="All levels" options={options.levels} />
+            {shown("compare_to") ? (
+              <Select id="compare_to" label="Compare with" value={filters.compare_to} all="The previous wave" options={earlier.map((w) => ({ code: w.label, name: w.name }))} />
+            ) : null}
+            {shown("archetype") ? <Select id="archetype" label="Archetype" value={filters.archetype} all="All archetypes" options={options.archetypes} /> : null}
+            {shown("staff_group") ? <Select id="staff_group" label="Staff group" value={filters.staff_group} all="All staff groups" options={options.staffGroups} /> : null}
+            {shown("band") ? <Select id="band" label="Band" value={filters.band} all="All bands" options={options.bands} /> : null}
+            {shown("domain") ? <Select id="domain" label="Domain" value={filters.domain} all="All domains" options={options.domains} /> : null}
+            {shown("level") ? <Select id="level" label="Level" value={filters.level} all="All levels" options={options.levels} /> : null}
           </div>
           <div className="nhsuk-checkboxes nhsuk-checkboxes--small nhsuk-form-group">
             <div className="nhsuk-checkboxes__item">
@@ -88,7 +101,7 @@ export function FilterPanel({ path, filters, waves, shownWave, options, keep }: 
             <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit">
               Apply filters
             </button>
-            <Link className="nhsuk-link" to={withFilters(path, NO_FILTERS, { wave: filters.wave })}>
+            <Link className="nhsuk-link" to={keepParams(withFilters(path, NO_FILTERS, { wave: filters.wave }), keep ?? {})}>
               Clear filters
             </Link>
           </div>

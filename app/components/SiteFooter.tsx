@@ -4,6 +4,8 @@ import { Link } from "@remix-run/react";
 
 const LINKS: [string, string][] = [
   ["/data", "About the data"],
+  ["/staff-groups", "Staff groups"],
+  ["/framework", "Capability framework"],
   ["/methodology", "Methodology"],
   ["/accessibility", "Accessibility statement"],
 ];

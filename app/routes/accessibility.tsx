@@ -69,7 +69,8 @@ export default function AccessibilityStatement() {
       <h2>How we tested this website</h2>
       <p>
         Each change is checked with automated tests in a real browser (Chromium): axe-core reports no accessibility
-        violations on the England, region, ICB, organisation, data, methodology and accessibility pages; the pages work
+        violations on the England, region, ICB, organisation, staff group, framework and capability statement, data,
+        methodology and accessibility pages; the pages work
         with JavaScript off; and drill-down links are followed. Colours for figures are chosen to meet a 3:1 contrast
         ratio. No manual audit has been made yet.
       </p>
