@@ -183,8 +183,9 @@ export async function cachedPage<T>(page: PageRequest, compute: () => Promise<T>
     return value;
   }
   const status = await dataStatus(getDatabase());
-  const latest = status.waves.at(-1)?.label;
-  const key = pageKey(page.route, new URL(page.request.url), page.scope, status.version, { wave: latest });
+  // No defaults: a page's links carry its query as written (`?wave=<latest>` or none), so the two
+  // addresses are different results even where the figures are the same.
+  const key = pageKey(page.route, new URL(page.request.url), page.scope, status.version);
   const { value, outcome } = await pageCache().get(key, status.version, compute);
   report(outcome);
   return value;

@@ -26,12 +26,14 @@ export default function AccessibilityStatement() {
         <li>tell figures apart without relying on colour: suppressed and missing figures, and outcomes, are given in words</li>
         <li>use the pages with JavaScript turned off</li>
         <li>follow links from England to regions, integrated care boards and organisations</li>
+        <li>use the filters and the drill-down with a keyboard alone, with the filters kept in the address</li>
+        <li>print a page's figures without its navigation</li>
       </ul>
       <h2>How accessible this website is</h2>
       <p>We know some parts of this website are not fully accessible, or not yet tested:</p>
       <ul>
-        <li>charts are images with a text summary; their individual points are reached through the tables beside them, not in the chart itself</li>
-        <li>keyboard-only use of every page has not yet been tested end to end</li>
+        <li>charts are images with a text summary; with JavaScript on, their points can be stepped through with the arrow keys, but a screen reader reaches them through the tables beside them</li>
+        <li>keyboard-only use is tested for the filters and the drill-down from England to a region and back, not yet on every page</li>
         <li>zooming to 400% and changing text spacing have not yet been tested</li>
         <li>long tables scroll sideways on narrow screens</li>
         <li>the downloadable CSV and Arrow files are data for other tools and have no accessible rendering of their own</li>
@@ -63,15 +65,17 @@ export default function AccessibilityStatement() {
       <h3>Non-accessible content</h3>
       <p>
         Charts convey their points visually; the same figures are in the table beside each chart and its text summary
-        (WCAG 2.2 success criterion 1.1.1, non-text content, is met through those alternatives, but the chart's own
-        points are not individually reachable). We plan to add keyboard-reachable chart points.
+        (WCAG 2.2 success criterion 1.1.1, non-text content, is met through those alternatives). With JavaScript on, a
+        focused chart shows each point's figures with the arrow keys; those tooltips are not announced by screen
+        readers, which read the tables instead.
       </p>
       <h2>How we tested this website</h2>
       <p>
         Each change is checked with automated tests in a real browser (Chromium): axe-core reports no accessibility
         violations on the England, region, ICB, organisation, staff group, framework and capability statement, data,
         methodology and accessibility pages; the pages work
-        with JavaScript off; and drill-down links are followed. Colours for figures are chosen to meet a 3:1 contrast
+        with JavaScript off; drill-down links are followed; the filters and the drill-down are used with the keyboard
+        alone; and the printed page keeps its figures. Colours for figures are chosen to meet a 3:1 contrast
         ratio. No manual audit has been made yet.
       </p>
       <h2>Preparation of this accessibility statement</h2>

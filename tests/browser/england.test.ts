@@ -110,8 +110,9 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("Engla
     await expect(page.locator("#domain-trend .app-chart__no-data").innerText()).resolves.toMatch(/waves still open are left out/);
     await expect(page.locator("#domain-trend-notes").innerText()).resolves.toContain(`${leftOut.map(waveName).join(" and ")} are still open and left out`);
     await page.getByRole("link", { name: "Include the open waves as provisional figures" }).click();
-    await page.waitForURL(/\?provisional=true/);
-    await page.locator("#domain-trend-table").waitFor();
+    // A client-side navigation to a view not yet computed: wait for its table, not for a page load.
+    await page.waitForURL(/\?provisional=true/, { waitUntil: "commit" });
+    await page.locator("#domain-trend-table").waitFor({ timeout: 90_000 });
     await page.close();
   });
 

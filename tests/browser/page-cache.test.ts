@@ -64,8 +64,10 @@ describe.runIf(process.env.BROWSER_TESTS === "1")("page cache and Cache-Control 
     expect(await outcome(page)).toBe("hit");
     expect(await outcome(`/organisations/RAL?x=1&wave=${EARLIER}`)).toBe("hit");
     expect(await outcome(`/organisations/RAL.data?x=1&wave=${EARLIER}`)).toBe("hit");
-    // The latest wave is what a page shows without ?wave=: one entry for both.
+    // Without ?wave= a page shows the latest wave, but its links keep the query as written: two entries.
     expect(await outcome("/data")).toMatch(/hit|miss/);
+    expect(await outcome("/data")).toBe("hit");
+    expect(await outcome(`/data?wave=${LATEST}`)).toBe("miss");
     expect(await outcome(`/data?wave=${LATEST}`)).toBe("hit");
     // A 404 is never kept.
     expect((await get("/organisations/XXX")).status).toBe(404);
