@@ -13,9 +13,11 @@ import { frameworkExplorer } from "~/lib/framework-pages.server";
 import type { FrameworkNode } from "~/lib/framework.server";
 import { englandCrumb } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
+import { NATIONAL } from "~db/analytics/scope";
+import { cachedPage } from "~/lib/page-cache.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return frameworkExplorer(new URL(request.url));
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return cachedPage({ route: "routes/framework._index", request, context, scope: NATIONAL }, () => frameworkExplorer(new URL(request.url)));
 }
 
 export const handle: BreadcrumbHandle = {

@@ -14,9 +14,11 @@ import { CAPABILITY_PAGE_HIDDEN } from "~/lib/framework-links";
 import { capabilityPage } from "~/lib/framework-pages.server";
 import { englandCrumb } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
+import { NATIONAL } from "~db/analytics/scope";
+import { cachedPage } from "~/lib/page-cache.server";
 
-export async function loader({ params, request }: LoaderFunctionArgs) {
-  return capabilityPage(params.code ?? "", new URL(request.url));
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  return cachedPage({ route: "routes/framework.capabilities.$code", request, context, scope: NATIONAL }, () => capabilityPage(params.code ?? "", new URL(request.url)));
 }
 
 type Data = Awaited<ReturnType<typeof loader>>;

@@ -15,9 +15,11 @@ import { isNarrowed } from "~/lib/filters";
 import { pageTitle } from "~/lib/page-title";
 import { areaCrumbs } from "~/lib/staff-group-links";
 import { staffGroupPage } from "~/lib/staff-group.server";
+import { NATIONAL } from "~db/analytics/scope";
+import { cachedPage } from "~/lib/page-cache.server";
 
-export async function loader({ params, request }: LoaderFunctionArgs) {
-  return staffGroupPage(params.code ?? "", new URL(request.url));
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  return cachedPage({ route: "routes/staff-groups.$code", request, context, scope: NATIONAL }, () => staffGroupPage(params.code ?? "", new URL(request.url)));
 }
 
 type Data = Awaited<ReturnType<typeof loader>>;

@@ -8,9 +8,11 @@ import { RateTable } from "~/components/RateTable";
 import { englandCrumb } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
 import { staffGroupsIndex } from "~/lib/staff-group.server";
+import { NATIONAL } from "~db/analytics/scope";
+import { cachedPage } from "~/lib/page-cache.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return staffGroupsIndex(new URL(request.url));
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return cachedPage({ route: "routes/staff-groups._index", request, context, scope: NATIONAL }, () => staffGroupsIndex(new URL(request.url)));
 }
 
 export const handle: BreadcrumbHandle = {
