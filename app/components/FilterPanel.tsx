@@ -23,7 +23,8 @@ interface Props {
   hide?: readonly PageFilterKey[];
 }
 
-function Select({ id, label, value, all, options }: { id: string; label: string; value: string | null; all: string; options: Option[] }) {
+/** A select whose first option ("All …") means the filter is not set. */
+export function Select({ id, label, value, all, options }: { id: string; label: string; value: string | null; all: string; options: Option[] }) {
   return (
     <div className="nhsuk-form-group">
       <label className="nhsuk-label" htmlFor={id}>

@@ -5,7 +5,6 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
 import { StatementTable } from "~/components/FrameworkParts";
-import type { Option } from "~/lib/filter-options.server";
 import { withFilters } from "~/lib/filters";
 import { formatCount } from "~/lib/format";
 import { statementHref } from "~/lib/framework-links";
@@ -15,6 +14,7 @@ import { englandCrumb } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
 import { NATIONAL } from "~db/analytics/scope";
 import { cachedPage } from "~/lib/page-cache.server";
+import { Select } from "~/components/FilterPanel";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return cachedPage({ route: "routes/framework._index", request, context, scope: NATIONAL }, () => frameworkExplorer(new URL(request.url)));
@@ -27,24 +27,6 @@ export const handle: BreadcrumbHandle = {
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data ? `Capability framework, ${data.version.version}` : "Capability framework");
 
 const statements = (n: number) => `${formatCount(n)} ${n === 1 ? "statement" : "statements"}`;
-
-function StatementSelect({ id, label, value, all, options }: { id: string; label: string; value: string | null; all: string; options: Option[] }) {
-  return (
-    <div className="nhsuk-form-group">
-      <label className="nhsuk-label" htmlFor={id}>
-        {label}
-      </label>
-      <select className="nhsuk-select" id={id} name={id} defaultValue={value ?? ""} key={value ?? ""}>
-        <option value="">{all}</option>
-        {options.map((o) => (
-          <option value={o.code} key={o.code}>
-            {o.name}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 /** A sub-domain as an expander: its own statements, then each section's under a heading. */
 function SubDomain({ node, href, open }: { node: FrameworkNode; href: (code: string) => string; open: boolean }) {
@@ -142,8 +124,8 @@ export default function FrameworkExplorerPage() {
       ) : null}
       <Form method="get" className="app-filters app-statement-selection" aria-label="Select statements">
         <div className="app-filters__grid">
-          <StatementSelect id="archetype" label="Required of" value={filters.archetype} all="All archetypes" options={options.archetypes} />
-          <StatementSelect id="level" label="Level" value={filters.level} all="All levels" options={options.levels} />
+          <Select id="archetype" label="Required of" value={filters.archetype} all="All archetypes" options={options.archetypes} />
+          <Select id="level" label="Level" value={filters.level} all="All levels" options={options.levels} />
         </div>
         {carried.map(([name, value]) => (value ? <input type="hidden" name={name} value={value} key={name} /> : null))}
         <div className="app-filters__actions">
