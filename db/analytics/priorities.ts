@@ -40,6 +40,7 @@ let caches = new WeakMap<Sql, Map<string, GapTable>>();
 /** Empties the list cache (benchmarks measure the computation itself). */
 export function clearPriorityCache(): void {
   caches = new WeakMap();
+  bases = new WeakMap();
 }
 
 /** What a priority list ranks: capability statements, or domains (staff below their expected level). */
@@ -57,32 +58,65 @@ interface ItemCounts {
   published: number;
 }
 
-/** Per organisation × staff group × item, from every organisation's data. */
+/** Per organisation × staff group × item, from every organisation's data, in the framework's order. */
 async function itemCounts(db: Sql, grain: PriorityGrain, wave: { id: number; label: string }): Promise<ItemCounts[]> {
-  if (grain === "capability") {
-    // Straight from the capability arrays, summed per organisation × staff group × position: every
-    // respondent rates a capability at most once, so its respondents are its required ratings.
-    return db.query<ItemCounts>(
-      `with x as (
-         select cr.organisation_code, cr.staff_group_code, u.position, sum(u.required)::int as published, sum(u.required - u.met)::int as below
-         from capability_rollups cr cross join lateral unnest(cr.required, cr.met) with ordinality as u(required, met, position)
-         where cr.wave_id = $1 and u.required > 0
-         group by 1, 2, 3)
-       select x.organisation_code as organisation, x.staff_group_code as "staffGroup", c.code as item, c.title as "itemName", x.below, x.published
-       from x join waves w on w.id = $1 join capabilities c on c.framework_id = w.framework_id and c.sort_order = x.position
-       order by c.sort_order`,
-      [wave.id],
-    );
-  }
-  return db.query<ItemCounts>(
-    `select a.organisation_code as organisation, a.staff_group_code as "staffGroup", a.domain_code as item, n.title as "itemName",
+  // Names travel once per item, not on each of the (nationally hundreds of thousands of) rows.
+  const names = new Map(
+    (
+      await db.query<{ code: string; name: string }>(
+        grain === "capability"
+          ? "select c.code, c.title as name from capabilities c join waves w on w.framework_id = c.framework_id where w.id = $1"
+          : "select n.code, n.title as name from framework_nodes n join waves w on w.framework_id = n.framework_id where w.id = $1",
+        [wave.id],
+      )
+    ).map((r) => [r.code, r.name]),
+  );
+  if (grain === "capability") return capabilityCounts(db, wave.id, names);
+  const rows = await db.query<Omit<ItemCounts, "itemName">>(
+    `select a.organisation_code as organisation, a.staff_group_code as "staffGroup", a.domain_code as item,
             sum(a.below_expected)::int as below,
             sum(a.attained_0 + a.attained_1 + a.attained_2 + a.attained_3 + a.attained_4)::int as published
      from attainment_rollups a join waves w on w.id = a.wave_id
      join framework_nodes n on n.framework_id = w.framework_id and n.code = a.domain_code
-     where a.wave_id = $1 group by 1, 2, 3, 4, n.sort_order order by n.sort_order`,
+     where a.wave_id = $1 group by 1, 2, 3, n.sort_order order by n.sort_order`,
     [wave.id],
   );
+  return rows.map((r) => ({ ...r, itemName: names.get(r.item) ?? r.item }));
+}
+
+/**
+ * Per organisation × staff group × capability, summed from the capability arrays (position i is
+ * the capability with sort_order i + 1). Every respondent rates a capability at most once, so its
+ * respondents are its required ratings. Summed here rather than by unnesting in SQL: nationally
+ * that is millions of rows through a hash aggregate that spills to disk, four times slower.
+ */
+async function capabilityCounts(db: Sql, waveId: number, names: Map<string, string>): Promise<ItemCounts[]> {
+  const codes = await db.query<{ code: string }>(
+    "select c.code from capabilities c join waves w on w.framework_id = c.framework_id where w.id = $1 order by c.sort_order",
+    [waveId],
+  );
+  const rows = await db.query<{ organisation: string; staffGroup: string; required: number[]; met: number[] }>(
+    `select organisation_code as organisation, staff_group_code as "staffGroup", required, met from capability_rollups where wave_id = $1`,
+    [waveId],
+  );
+  const sums = new Map<string, { organisation: string; staffGroup: string; required: Float64Array; met: Float64Array }>();
+  for (const r of rows) {
+    const key = `${r.organisation}|${r.staffGroup}`;
+    let sum = sums.get(key);
+    if (!sum) sums.set(key, (sum = { organisation: r.organisation, staffGroup: r.staffGroup, required: new Float64Array(codes.length), met: new Float64Array(codes.length) }));
+    for (let i = 0; i < Math.min(codes.length, r.required.length); i++) {
+      sum.required[i] += r.required[i];
+      sum.met[i] += r.met[i];
+    }
+  }
+  // In the framework's order, as the list's items are.
+  const out: ItemCounts[] = [];
+  codes.forEach(({ code }, i) => {
+    for (const sum of sums.values()) {
+      if (sum.required[i] > 0) out.push({ organisation: sum.organisation, staffGroup: sum.staffGroup, item: code, itemName: names.get(code) ?? code, below: sum.required[i] - sum.met[i], published: sum.required[i] });
+    }
+  });
+  return out;
 }
 
 /** Respondents of the wave by organisation × staff group × archetype. */
@@ -109,6 +143,138 @@ async function archetypesOf(db: Sql, grain: PriorityGrain, waveId: number): Prom
   return out;
 }
 
+/**
+ * What every area's list is estimated from, for one wave, grain and k at one data version: each
+ * area's sums by staff group and item, who answered, and which cells are hidden. It is the same
+ * whoever asks and for whichever area (shares are read from every organisation's cells, and
+ * borrowing crosses the scope), so it is built once and shared: a second area's list costs only
+ * its own strata.
+ */
+interface PriorityBasis {
+  wave: { id: number; label: string };
+  strata: Awaited<ReturnType<typeof strataOf>>;
+  items: { code: string; name: string }[];
+  names: Map<string, string>;
+  /** The stratum's own share when its cell is published, else the nearest published area's. */
+  shareFor(organisation: string, staffGroup: string, item: number): Share | null;
+}
+
+/** Bases by database handle, then grain, wave, k and data version; a few at most. */
+let bases = new WeakMap<Sql, Map<string, Promise<PriorityBasis>>>();
+
+/** Numbers for strings, in the order first seen. */
+class Index {
+  readonly codes: string[] = [];
+  private ids = new Map<string, number>();
+  of(code: string): number {
+    let id = this.ids.get(code);
+    if (id === undefined) this.ids.set(code, (id = this.codes.push(code) - 1));
+    return id;
+  }
+  get(code: string): number | undefined {
+    return this.ids.get(code);
+  }
+}
+
+async function buildBasis(db: Sql, grain: PriorityGrain, wave: { id: number; label: string }, k: number): Promise<PriorityBasis> {
+  const strata = await strataOf(db, wave.id);
+  if (!strata.some((s) => s.headcount > 0)) {
+    throw new QueryError(`Wave ${wave.label} has no headcount: import it first (npm run headcount:import -- <file.csv> --wave ${wave.label}).`);
+  }
+  const counts = await itemCounts(db, grain, wave);
+  const hidden = (await hiddenCells(db, [wave.id], k)).get(wave.id)!;
+
+  // Areas (organisation, ICB, region, England), staff groups and items as numbers: the sums are
+  // flat arrays, not maps of joined strings (hundreds of thousands of cells nationally).
+  const areas = new Index();
+  const staffGroups = new Index();
+  const itemIndex = new Index();
+  const items: { code: string; name: string }[] = [];
+  const placeOf = new Map(strata.map((s) => [s.organisation, { icb: s.icb, region: s.region }]));
+  const areasOfMemo = new Map<string, number[]>();
+  const areasOf = (organisation: string) => {
+    let found = areasOfMemo.get(organisation);
+    if (!found) {
+      const place = placeOf.get(organisation);
+      const keys = [geographyKey("organisation", organisation), ...(place?.icb ? [geographyKey("icb", place.icb)] : []), ...(place?.region ? [geographyKey("region", place.region)] : []), geographyKey("england")];
+      areasOfMemo.set(organisation, (found = keys.map((a) => areas.of(a))));
+    }
+    return found;
+  };
+  for (const c of counts) {
+    areasOf(c.organisation);
+    staffGroups.of(c.staffGroup);
+    if (itemIndex.get(c.item) === undefined) items.push({ code: c.item, name: c.itemName });
+    itemIndex.of(c.item);
+  }
+  for (const s of strata) areasOf(s.organisation), staffGroups.of(s.staffGroup);
+  const G = staffGroups.codes.length;
+  const I = items.length;
+  const cell = (area: number, staffGroup: number, item: number) => (area * G + staffGroup) * I + item;
+  const below = new Float64Array(areas.codes.length * G * I);
+  const assessed = new Float64Array(areas.codes.length * G * I);
+  for (const c of counts) {
+    const g = staffGroups.of(c.staffGroup);
+    const i = itemIndex.of(c.item);
+    for (const area of areasOf(c.organisation)) {
+      below[cell(area, g, i)] += c.below;
+      assessed[cell(area, g, i)] += c.published;
+    }
+  }
+  // Everyone who answered, per area × staff group, and per area × staff group × archetype.
+  const answered = new Map<string, number>();
+  const add = (key: string, n: number) => answered.set(key, (answered.get(key) ?? 0) + n);
+  for (const r of await archetypeCounts(db, wave.id)) {
+    for (const area of areasOf(r.organisation)) {
+      add(`${area}|${r.staffGroup}`, r.respondents);
+      add(`${area}|${r.staffGroup}|${r.archetype}`, r.respondents);
+    }
+  }
+  const applies = await archetypesOf(db, grain, wave.id);
+  /** The share of an area's staff group whose archetype the item applies to (it is required of them). */
+  const scaleOf = (area: number, staffGroup: string, item: string) => {
+    const all = answered.get(`${area}|${staffGroup}`) ?? 0;
+    const required = [...(applies.get(item) ?? [])].reduce((n, a) => n + (answered.get(`${area}|${staffGroup}|${a}`) ?? 0), 0);
+    return all > 0 ? required / all : 0;
+  };
+  const england = areas.of(geographyKey("england"));
+  const names = new Map((await db.query<{ code: string; name: string }>("select code, name from staff_groups")).map((g) => [g.code, g.name]));
+
+  return {
+    wave,
+    strata,
+    items,
+    names,
+    shareFor(organisation, staffGroup, item) {
+      const g = staffGroups.get(staffGroup);
+      if (g === undefined) return null;
+      const code = items[item].code;
+      for (const [i, area] of areasOf(organisation).entries()) {
+        const at = cell(area, g, item);
+        if (isSuppressed(assessed[at], k) || hidden.has(cellKey(areas.codes[area], [staffGroup, ALL, ALL], frameworkKey(grain, code)))) continue;
+        const counts = { below: below[at], respondents: assessed[at], scale: scaleOf(area, staffGroup, code) };
+        return publishedShare(areas.codes[area], counts, i > 0, area === england);
+      }
+      return null;
+    },
+  };
+}
+
+/** The basis for `grain`, `wave` and `k` at data `version`: built on first use and shared after. */
+function priorityBasis(db: Sql, grain: PriorityGrain, wave: { id: number; label: string }, k: number, version: string): Promise<PriorityBasis> {
+  const cache = bases.get(db) ?? bases.set(db, new Map()).get(db)!;
+  const key = JSON.stringify([grain, wave.id, k, version]);
+  let basis = cache.get(key);
+  if (!basis) {
+    if (cache.size >= 8) cache.clear();
+    basis = buildBasis(db, grain, wave, k);
+    cache.set(key, basis);
+    // A failure (no headcount yet) is not kept: asked again, it is tried again.
+    basis.catch(() => cache.get(key) === basis && cache.delete(key));
+  }
+  return basis;
+}
+
 /** The priority list for `scope`, within an optional region, ICB or organisation, for one wave. */
 export async function queryPriorities(
   db: Sql,
@@ -129,62 +295,7 @@ export async function queryPriorities(
   if (hit) return { ...hit, meta: { ...hit.meta, generated_at: new Date().toISOString() } };
   const [wave] = await resolveWaves(db, plan);
   if (!wave) throw new QueryError("There is no wave to rank: no waves are loaded yet.");
-  const strata = await strataOf(db, wave.id);
-  if (!strata.some((s) => s.headcount > 0)) {
-    throw new QueryError(`Wave ${wave.label} has no headcount: import it first (npm run headcount:import -- <file.csv> --wave ${wave.label}).`);
-  }
-  // Shares are read from every organisation's cells, whoever is asking (borrowing crosses the scope).
-  const counts = await itemCounts(db, grain, wave);
-  const hidden = (await hiddenCells(db, [wave.id], k)).get(wave.id)!;
-
-  const placeOf = new Map(strata.map((s) => [s.organisation, { icb: s.icb, region: s.region }]));
-  const areasOf = (organisation: string) => {
-    const place = placeOf.get(organisation);
-    return [geographyKey("organisation", organisation), ...(place?.icb ? [geographyKey("icb", place.icb)] : []), ...(place?.region ? [geographyKey("region", place.region)] : []), geographyKey("england")];
-  };
-  // Per area × staff group × item: below and assessed; per area × staff group (× archetype): everyone who answered.
-  const sums = new Map<string, { below: number; published: number }>();
-  const answered = new Map<string, number>();
-  const items: { code: string; name: string }[] = [];
-  const seen = new Set<string>();
-  for (const c of counts) {
-    if (!seen.has(c.item)) items.push({ code: c.item, name: c.itemName });
-    seen.add(c.item);
-    for (const area of areasOf(c.organisation)) {
-      const k3 = `${area}|${c.staffGroup}|${c.item}`;
-      const sum = sums.get(k3) ?? sums.set(k3, { below: 0, published: 0 }).get(k3)!;
-      sum.below += c.below;
-      sum.published += c.published;
-    }
-  }
-  const add = (key: string, n: number) => answered.set(key, (answered.get(key) ?? 0) + n);
-  for (const r of await archetypeCounts(db, wave.id)) {
-    for (const area of areasOf(r.organisation)) {
-      add(`${area}|${r.staffGroup}`, r.respondents);
-      add(`${area}|${r.staffGroup}|${r.archetype}`, r.respondents);
-    }
-  }
-  const applies = await archetypesOf(db, grain, wave.id);
-  /** The share of an area's staff group whose archetype the item applies to (it is required of them). */
-  const scaleOf = (area: string, staffGroup: string, item: string) => {
-    const all = answered.get(`${area}|${staffGroup}`) ?? 0;
-    const required = [...(applies.get(item) ?? [])].reduce((n, a) => n + (answered.get(`${area}|${staffGroup}|${a}`) ?? 0), 0);
-    return all > 0 ? required / all : 0;
-  };
-
-  const published = (area: string, staffGroup: string, item: string) =>
-    !isSuppressed(sums.get(`${area}|${staffGroup}|${item}`)?.published ?? 0, k) &&
-    !hidden.has(cellKey(area, [staffGroup, ALL, ALL], frameworkKey(grain, item)));
-  /** The stratum's own share when its cell is published, else the nearest published area's. */
-  const shareFor = (organisation: string, staffGroup: string, item: string): Share | null => {
-    for (const [i, area] of areasOf(organisation).entries()) {
-      if (!published(area, staffGroup, item)) continue;
-      const sum = sums.get(`${area}|${staffGroup}|${item}`)!;
-      const counts = { below: sum.below, respondents: sum.published, scale: scaleOf(area, staffGroup, item) };
-      return publishedShare(area, counts, i > 0, area === geographyKey("england"));
-    }
-    return null;
-  };
+  const { strata, items, names, shareFor } = await priorityBasis(db, grain, wave, k, status.version);
 
   const inArea = (s: { organisation: string; icb: string | null; region: string | null }) =>
     (scope.kind === "national" || (scope.kind === "organisation" ? s.organisation : scope.kind === "icb" ? s.icb : s.region) === scope.code) &&
@@ -195,13 +306,10 @@ export async function queryPriorities(
   const byStaffGroup = new Map<string, typeof selected>();
   for (const s of selected) byStaffGroup.set(s.staffGroup, [...(byStaffGroup.get(s.staffGroup) ?? []), s]);
   const staffGroups = [...byStaffGroup.keys()].sort();
-  const names = new Map((await db.query<{ code: string; name: string }>("select code, name from staff_groups")).map((g) => [g.code, g.name]));
   const ranked = rankByLowerBound(
-    items.flatMap((item) =>
+    items.flatMap((item, i) =>
       staffGroups.map((staffGroup) => {
-        const estimates: StratumEstimate[] = byStaffGroup
-          .get(staffGroup)!
-          .map((s) => ({ headcount: s.headcount, share: shareFor(s.organisation, staffGroup, item.code) }));
+        const estimates: StratumEstimate[] = byStaffGroup.get(staffGroup)!.map((s) => ({ headcount: s.headcount, share: shareFor(s.organisation, staffGroup, i) }));
         return { item, staffGroup, estimate: estimateStaffBelow(estimates) };
       }),
     ),
