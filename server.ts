@@ -8,10 +8,13 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { AddressInfo } from "node:net";
-import type { ServerBuild } from "@remix-run/node";
+import { createRequestHandler as createRemixHandler, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { registerDatabase } from "./app/lib/db.server";
+import { keptDocument } from "./app/lib/page-cache.server";
+import { type Warmer, warmingEnabled, warmPages } from "./app/lib/warm.server";
 import { isLoopbackAddress, type ServerContext } from "./app/lib/server-context.server";
+import { NATIONAL } from "./db/analytics/scope";
 import { openPreparedDatabase } from "./db/setup";
 import { prepareDisclosure } from "./db/analytics/disclosure";
 import { suppressionThreshold } from "./db/analytics/suppression";
@@ -76,12 +79,27 @@ async function main() {
     app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
     app.use(express.static("build/client", { maxAge: "1h" }));
     build = (await import(pathToFileURL(BUILD).href)) as ServerBuild;
+    // A page already rendered for this address, Scope and data version goes out before Remix
+    // routes the request (app/lib/page-cache.server.ts). Every viewer is national until sign-in.
+    app.get("*", (req, res, next) => {
+      const started = performance.now();
+      keptDocument(req.originalUrl, NATIONAL).then((document) => {
+        if (!document) return next();
+        res.writeHead(200, {
+          ...document.headers,
+          "Content-Length": document.body.length,
+          "Server-Timing": `page;desc="hit";dur=${(performance.now() - started).toFixed(1)}, document;desc="kept"`,
+        });
+        res.end(document.body);
+      }, next);
+    });
   }
+  const mode = dev ? "development" : "production";
   app.all(
     "*",
     createRequestHandler({
       build,
-      mode: dev ? "development" : "production",
+      mode,
       getLoadContext: (_req, res) => ({
         server: context,
         // The page cache says whether a page came from it (app/lib/page-cache.server.ts).
@@ -90,14 +108,25 @@ async function main() {
     }),
   );
 
+  const remix = createRemixHandler(build, mode);
+  const renderPage = async (page: string) => {
+    const response = await remix(new Request(`http://localhost${page}`), { server: context });
+    await response.arrayBuffer();
+    return response.status;
+  };
+  let warmer: Warmer | null = null;
   const server = app.listen(port, host, () => {
     // The address actually bound (HOST=localhost may resolve either way) decides whether the
     // admin-only pages are served: until sign-in exists, only to this machine.
     context.loopback = isLoopbackAddress((server.address() as AddressInfo).address);
+    // The busiest pages are rendered when the data change, not on their first view
+    // (app/lib/warm.server.ts); only now, as the shell they are rendered in depends on the address bound.
+    if (warmingEnabled()) warmer = warmPages(opened.db, { render: (page) => renderPage(page), log: (line) => process.stderr.write(`${line}\n`) });
     process.stderr.write(`Capability Gap Analytics is running at http://${host === "0.0.0.0" ? "localhost" : host}:${port}/\n`);
   });
   const shutdown = (signal: string) => {
     process.stderr.write(`${signal}: closing the database and stopping.\n`);
+    warmer?.stop();
     server.close();
     server.closeAllConnections();
     opened.close().finally(() => process.exit(0));

@@ -3,26 +3,27 @@
 // sent again while that result stays cached. A render is a pure function of the URL and the
 // routes' loader data, and for such a page the data are the cached object (the same one for every
 // hit) plus the other routes' small data, which are part of the key. Rendering was most of a
-// cached page's CPU time (docs/decisions/022-page-cache.md).
+// cached page's CPU time. Kept documents are also served by server.ts before Remix routes the
+// request, which skips Remix's own serialisation of the loader data (docs/decisions/022-page-cache.md).
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { cachedDocument, isCachedPage, keepDocument } from "~/lib/page-cache.server";
+import { documentAddress, isCachedPage, pageCache } from "~/lib/page-cache.server";
 
 const ABORT_DELAY = 5_000;
 
-/** The cached page result and the rest of the document's key, or null when the document is not cacheable. */
-function documentKey(request: Request, status: number, context: EntryContext): { page: object; rest: string } | null {
+/** The cached page result, the document's address and the other routes' data, or null when the document is not cacheable. */
+function documentKey(request: Request, status: number, context: EntryContext): { page: object; address: string; others: string } | null {
   const state = context.staticHandlerContext;
   if (status !== 200 || state.errors || state.actionData || request.method !== "GET") return null;
   const leaf = state.matches.at(-1)?.route.id;
   const page = leaf ? state.loaderData[leaf] : undefined;
   if (!isCachedPage(page)) return null;
   const others = state.matches.slice(0, -1).map((m) => [m.route.id, state.loaderData[m.route.id] ?? null]);
-  return { page, rest: JSON.stringify([request.url, others]) };
+  return { page, address: documentAddress(request.url), others: JSON.stringify(others) };
 }
 
 export default function handleRequest(
@@ -33,13 +34,15 @@ export default function handleRequest(
   _loadContext: AppLoadContext,
 ) {
   const key = documentKey(request, responseStatusCode, remixContext);
-  if (key) {
-    const html = cachedDocument(key.page, key.rest);
+  // A response that sets a cookie is one viewer's, never kept.
+  if (key && !responseHeaders.has("Set-Cookie")) {
     responseHeaders.set("Content-Type", "text/html");
-    if (html !== undefined) return new Response(html, { headers: responseHeaders, status: responseStatusCode });
+    const kept = pageCache().documentOf(key.page, key.address, key.others);
+    if (kept) return new Response(kept.body as Uint8Array<ArrayBuffer>, { headers: responseHeaders, status: responseStatusCode });
     return render(request, remixContext).then(({ html, status }) => {
-      if (status === 200) keepDocument(key.page, key.rest, html);
-      return new Response(html, { headers: responseHeaders, status });
+      const body = Buffer.from(html, "utf8");
+      if (status === 200) pageCache().keepDocument(key.page, key.address, { body, headers: Object.fromEntries(responseHeaders), others: key.others });
+      return new Response(body as Uint8Array<ArrayBuffer>, { headers: responseHeaders, status });
     });
   }
   const bot = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;

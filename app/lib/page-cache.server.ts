@@ -52,28 +52,55 @@ export function pageKey(route: string, url: URL, scope: Scope, version: string, 
 
 export type Outcome = "hit" | "miss" | "off";
 
+/**
+ * A rendered HTML document, ready to send as it is: the page's body, encoded once, and the headers
+ * Remix gave it. `others` is the other routes' loader data it was rendered with (the root's).
+ */
+export interface KeptDocument {
+  body: Buffer;
+  headers: Record<string, string>;
+  others: string;
+}
+
 interface Entry {
   value: unknown;
   bytes: number;
+  /** Documents rendered from this result, by address (path and query as written); a few at most. */
+  documents?: Map<string, KeptDocument>;
 }
 
-/** Values kept in a page cache: the document cache below renders only pages made from one of these. */
-const kept = new WeakSet<object>();
+/** What a kept page result was stored under: its entry's key, Scope and data version. */
+interface KeptPage {
+  key: string;
+  scope: string;
+  version: string;
+}
+
+/** Values kept in a page cache, and where: the document cache below renders only pages made from one of these. */
+const kept = new WeakMap<object, KeptPage>();
 
 /** Is `value` a page result held by a page cache (so the same object for every hit)? */
 export function isCachedPage(value: unknown): value is object {
   return typeof value === "object" && value !== null && kept.has(value);
 }
 
+/** Documents of one page result: they differ only in how the URL was written (e.g. ?wave= given or not). */
+const DOCUMENT_VARIANTS = 8;
+
+/** The key of a document as the server's front door looks it up: address, Scope and data version. */
+const documentKey = (address: string, scope: string, version: string) => JSON.stringify([address, scope, version]);
+
 /**
  * A least-recently-used map of page results, bounded by entries and by their size as JSON (what
- * Remix sends, SVG included). Only results are kept: a loader that throws (a 404 or 400 response,
- * or a failure) leaves nothing behind, and is asked again next time. Concurrent misses of one key
- * share one computation.
+ * Remix sends, SVG included) plus their kept documents. Only results are kept: a loader that
+ * throws (a 404 or 400 response, or a failure) leaves nothing behind, and is asked again next
+ * time. Concurrent misses of one key share one computation.
  */
 export class PageCache {
   private entries = new Map<string, Entry>();
   private pending = new Map<string, Promise<unknown>>();
+  /** Document key → the entry key whose result the document was rendered from. */
+  private addresses = new Map<string, string>();
   private bytes = 0;
   private version: string | null = null;
 
@@ -92,49 +119,102 @@ export class PageCache {
 
   clear(): void {
     this.entries.clear();
+    this.addresses.clear();
     this.bytes = 0;
   }
 
   /** The value for `key` at data `version`: cached, or computed now and kept. */
-  async get<T>(key: string, version: string, compute: () => Promise<T>): Promise<{ value: T; outcome: Outcome }> {
+  async get<T>(key: string, version: string, compute: () => Promise<T>, scope = ""): Promise<{ value: T; outcome: Outcome }> {
     // Entries of an earlier version can never be asked for again (the version is in every key).
     if (version !== this.version) {
       this.clear();
       this.version = version;
     }
-    const entry = this.entries.get(key);
-    if (entry) {
-      // Most recently used last: Map keeps insertion order.
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-      return { value: entry.value as T, outcome: "hit" };
-    }
+    const entry = this.touch(key);
+    if (entry) return { value: entry.value as T, outcome: "hit" };
     const waiting = this.pending.get(key);
     if (waiting) return { value: (await waiting) as T, outcome: "hit" };
     const work = compute();
     this.pending.set(key, work);
     try {
       const value = await work;
-      this.store(key, version, value);
+      this.store(key, version, value, scope);
       return { value, outcome: "miss" };
     } finally {
       this.pending.delete(key);
     }
   }
 
-  private store(key: string, version: string, value: unknown): void {
+  /** The entry under `key`, now the most recently used (Map keeps insertion order). */
+  private touch(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  private store(key: string, version: string, value: unknown, scope: string): void {
     // The version may have moved on while this was computed: keep it only under its own.
     if (version !== this.version) return;
     const bytes = JSON.stringify(value)?.length ?? 0;
     if (bytes > this.maxBytes) return;
     this.entries.set(key, { value, bytes });
-    if (typeof value === "object" && value !== null) kept.add(value);
+    if (typeof value === "object" && value !== null) kept.set(value, { key, scope, version });
+    this.grow(bytes);
+  }
+
+  private grow(bytes: number): void {
     this.bytes += bytes;
     for (const [oldest, entry] of this.entries) {
       if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
       this.entries.delete(oldest);
       this.bytes -= entry.bytes;
     }
+    // Addresses of entries let go are dropped when next looked up; sweep them if they pile up.
+    if (this.addresses.size > DOCUMENT_VARIANTS * this.maxEntries) {
+      for (const [address, key] of this.addresses) if (!this.entries.has(key)) this.addresses.delete(address);
+    }
+  }
+
+  /** Keeps the document rendered from `page` (a result this cache holds) for `address`. */
+  keepDocument(page: object, address: string, document: KeptDocument): void {
+    const where = kept.get(page);
+    const entry = where && this.entries.get(where.key);
+    if (!where || entry?.value !== page || where.version !== this.version) return;
+    const documents = (entry.documents ??= new Map());
+    if (!documents.has(address) && documents.size >= DOCUMENT_VARIANTS) {
+      const [first, dropped] = documents.entries().next().value!;
+      documents.delete(first);
+      entry.bytes -= dropped.body.length;
+      this.bytes -= dropped.body.length;
+    }
+    const replaced = documents.get(address)?.body.length ?? 0;
+    documents.set(address, document);
+    this.addresses.set(documentKey(address, where.scope, where.version), where.key);
+    entry.bytes += document.body.length - replaced;
+    this.grow(document.body.length - replaced);
+  }
+
+  /** The document kept for `address` from `page`'s result, if it was rendered with the same `others`. */
+  documentOf(page: object, address: string, others: string): KeptDocument | undefined {
+    const where = kept.get(page);
+    const document = where && this.entries.get(where.key)?.documents?.get(address);
+    return document?.others === others ? document : undefined;
+  }
+
+  /**
+   * The document kept for `address`, as seen by `scope`, at data `version`: what the server sends
+   * without asking Remix, when the page's result and its document are both still here.
+   */
+  document(address: string, scope: string, version: string): KeptDocument | undefined {
+    if (version !== this.version) return undefined;
+    const lookup = documentKey(address, scope, version);
+    const key = this.addresses.get(lookup);
+    if (key === undefined) return undefined;
+    const document = this.touch(key)?.documents?.get(address);
+    if (!document) this.addresses.delete(lookup);
+    return document;
   }
 }
 
@@ -186,29 +266,26 @@ export async function cachedPage<T>(page: PageRequest, compute: () => Promise<T>
   // No defaults: a page's links carry its query as written (`?wave=<latest>` or none), so the two
   // addresses are different results even where the figures are the same.
   const key = pageKey(page.route, new URL(page.request.url), page.scope, status.version);
-  const { value, outcome } = await pageCache().get(key, status.version, compute);
+  const { value, outcome } = await pageCache().get(key, status.version, compute, describeScope(page.scope));
   report(outcome);
   return value;
 }
 
-/** Rendered documents of one page result, by the rest of their key; a few variants at most. */
-const documents = new WeakMap<object, Map<string, string>>();
-const DOCUMENT_VARIANTS = 8;
-
-/**
- * A rendered HTML document for a page result held by the page cache, under `rest`: the request
- * URL and everything else the document is rendered from (the other routes' loader data). It lives
- * as long as the page result: when the page cache lets the result go (a new data version, or
- * eviction), its documents go with it.
- */
-export function cachedDocument(page: object, rest: string): string | undefined {
-  return documents.get(page)?.get(rest);
+/** A document's address: its path and query as written (how both the front door and Remix see it). */
+export function documentAddress(url: string): string {
+  const parsed = new URL(url, "http://localhost");
+  return parsed.pathname + parsed.search;
 }
 
-export function keepDocument(page: object, rest: string, html: string): void {
-  if (!isCachedPage(page)) return;
-  const variants = documents.get(page) ?? documents.set(page, new Map()).get(page)!;
-  // Variants of one page differ only in how the URL was written (e.g. ?wave= given or not).
-  if (variants.size >= DOCUMENT_VARIANTS) variants.delete(variants.keys().next().value!);
-  variants.set(rest, html);
+/**
+ * The kept document for a GET of `url` by `scope` at the current data version, or undefined.
+ * server.ts asks before Remix routes the request: a hit then costs the data status and a lookup,
+ * not Remix's serialisation of the loader data for the document. The rest of the document (the
+ * root's loader data) is a function of the data version and the server's own context, so the
+ * address, Scope and version decide it (docs/decisions/022-page-cache.md).
+ */
+export async function keptDocument(url: string, scope: Scope): Promise<KeptDocument | undefined> {
+  if (!pageCacheEnabled()) return undefined;
+  const status = await dataStatus(getDatabase());
+  return pageCache().document(documentAddress(url), describeScope(scope), status.version);
 }

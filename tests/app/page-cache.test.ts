@@ -2,7 +2,7 @@
 // the key telling entries apart (two Scopes above all), errors never kept, bounds kept.
 import { describe, expect, it } from "vitest";
 import { NATIONAL, type Scope } from "~db/analytics/scope";
-import { normaliseSearch, PageCache, pageKey } from "~/lib/page-cache.server";
+import { documentAddress, type KeptDocument, normaliseSearch, PageCache, pageKey } from "~/lib/page-cache.server";
 
 const url = (s: string) => new URL(s, "http://127.0.0.1:3000");
 const search = (s: string, defaults = {}) => normaliseSearch(new URLSearchParams(s), defaults);
@@ -103,5 +103,64 @@ describe("the page cache", () => {
     // Larger than the whole cache: served, not kept.
     expect((await put("huge", 2000)).outcome).toBe("miss");
     expect((await put("huge", 2000)).outcome).toBe("miss");
+  });
+});
+
+describe("kept documents", () => {
+  const doc = (html: string, others = "[]"): KeptDocument => ({ body: Buffer.from(html), headers: { "Content-Type": "text/html" }, others });
+  const REGION = JSON.stringify({ kind: "region", code: "Y56" });
+  const NATIONAL_KEY = JSON.stringify(NATIONAL);
+
+  it("are found by address, Scope and data version, and only for a result the cache holds", async () => {
+    const cache = new PageCache();
+    const { value: page } = await cache.get("k", "v1", async () => ({ figures: 1 }), NATIONAL_KEY);
+    cache.keepDocument(page, "/regions/Y56?wave=W", doc("<p>national</p>"));
+    expect(cache.document("/regions/Y56?wave=W", NATIONAL_KEY, "v1")?.body.toString()).toBe("<p>national</p>");
+    // Another Scope, another address (however close) or another version: nothing.
+    expect(cache.document("/regions/Y56?wave=W", REGION, "v1")).toBeUndefined();
+    expect(cache.document("/regions/Y56", NATIONAL_KEY, "v1")).toBeUndefined();
+    expect(cache.document("/regions/Y56?wave=W", NATIONAL_KEY, "v2")).toBeUndefined();
+    // A result the cache does not hold is never kept.
+    cache.keepDocument({ figures: 1 }, "/elsewhere", doc("<p>stray</p>"));
+    expect(cache.document("/elsewhere", NATIONAL_KEY, "v1")).toBeUndefined();
+    // Rendered with other routes' data than asked for: not the same document.
+    expect(cache.documentOf(page, "/regions/Y56?wave=W", "[]")?.body.toString()).toBe("<p>national</p>");
+    expect(cache.documentOf(page, "/regions/Y56?wave=W", '[["root",{"ingest":true}]]')).toBeUndefined();
+  });
+
+  it("go with their result: a new data version or eviction", async () => {
+    const cache = new PageCache(2, 10_000);
+    const { value: a } = await cache.get("a", "v1", async () => ({ a: 1 }), NATIONAL_KEY);
+    cache.keepDocument(a, "/a", doc("<p>a</p>"));
+    expect(cache.sizeBytes).toBe(JSON.stringify({ a: 1 }).length + "<p>a</p>".length);
+    await cache.get("b", "v1", async () => ({ b: 1 }), NATIONAL_KEY);
+    await cache.get("c", "v1", async () => ({ c: 1 }), NATIONAL_KEY); // a is the least recently used: gone
+    expect(cache.document("/a", NATIONAL_KEY, "v1")).toBeUndefined();
+
+    const { value: d } = await cache.get("d", "v1", async () => ({ d: 1 }), NATIONAL_KEY);
+    cache.keepDocument(d, "/d", doc("<p>d</p>"));
+    await cache.get("e", "v2", async () => ({ e: 1 }), NATIONAL_KEY);
+    expect(cache.document("/d", NATIONAL_KEY, "v1")).toBeUndefined();
+    expect(cache.document("/d", NATIONAL_KEY, "v2")).toBeUndefined();
+  });
+
+  it("count towards the bound, a few addresses per result at most", async () => {
+    const cache = new PageCache(10, 1_000);
+    const { value: page } = await cache.get("k", "v1", async () => ({ p: 1 }), NATIONAL_KEY);
+    for (let i = 0; i < 12; i++) cache.keepDocument(page, `/p?i=${i}`, doc("x".repeat(50)));
+    expect(cache.document("/p?i=0", NATIONAL_KEY, "v1")).toBeUndefined();
+    expect(cache.document("/p?i=11", NATIONAL_KEY, "v1")).toBeDefined();
+    expect(cache.sizeBytes).toBe(JSON.stringify({ p: 1 }).length + 8 * 50);
+    // Past the byte bound, the result and its documents go together.
+    cache.keepDocument(page, "/p?big", doc("x".repeat(900)));
+    expect(cache.size).toBe(0);
+    expect(cache.sizeBytes).toBe(0);
+    expect(cache.document("/p?i=11", NATIONAL_KEY, "v1")).toBeUndefined();
+  });
+
+  it("are addressed by path and query as written, whatever the origin", () => {
+    expect(documentAddress("http://127.0.0.1:3000/regions/Y56?wave=W&b=1")).toBe("/regions/Y56?wave=W&b=1");
+    expect(documentAddress("/regions/Y56?wave=W&b=1")).toBe("/regions/Y56?wave=W&b=1");
+    expect(documentAddress("/a%20b?x=%E2%80%9C")).toBe(documentAddress("http://localhost/a b?x=“"));
   });
 });

@@ -1,7 +1,8 @@
 // The page cache and the no-store rule over HTTP, against server.ts serving the production build
 // on a copy of the embedded fixture: every data response says `private, no-store`; a page asked
-// for again is served from the cache (Server-Timing says so) until a load commits. Runs with the
-// browser tests (scripts/test.ts builds first), though it needs no browser.
+// for again is served from the cache (Server-Timing says so) until a load commits; England and the
+// regions are rendered before anyone asks, and again after a load. Runs with the browser tests
+// (scripts/test.ts builds first), though it needs no browser.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -29,6 +30,32 @@ describe.runIf(process.env.BROWSER_TESTS === "1")("page cache and Cache-Control 
     await response.arrayBuffer();
     return /page;desc="(\w+)"/.exec(response.headers.get("server-timing") ?? "")?.[1] ?? null;
   };
+
+  /** Waits for the server to say it has warmed the pages `times` times since it started. */
+  const warmed = async (times: number) => {
+    const started = Date.now();
+    while ((server.output().match(/Pages warmed for the current data/g) ?? []).length < times) {
+      if (Date.now() - started > 60_000) throw new Error(`pages not warmed:\n${server.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  /** The Server-Timing header of a GET of `path`. */
+  const timing = async (path: string) => {
+    const response = await get(path);
+    expect(response.status, path).toBe(200);
+    await response.arrayBuffer();
+    return response.headers.get("server-timing") ?? "";
+  };
+
+  it("renders England and the regions before their first view, and serves them without Remix", async () => {
+    await warmed(1);
+    for (const path of ["/", "/regions/Y56", "/data"]) {
+      expect(await timing(path), path).toMatch(/page;desc="hit".*document;desc="kept"/);
+    }
+    // An address not warmed is computed on its first view, then kept and served without Remix.
+    expect(await timing("/?x=1")).toMatch(/page;desc="miss"/);
+    expect(await timing("/?x=1")).toMatch(/document;desc="kept"/);
+  });
 
   it("sends Cache-Control: private, no-store with every page, loader data request, API answer and error", async () => {
     const paths: [string, number][] = [
@@ -91,5 +118,8 @@ describe.runIf(process.env.BROWSER_TESTS === "1")("page cache and Cache-Control 
 
     expect(await outcome(page)).toBe("miss");
     expect(await outcome(page)).toBe("hit");
+    // England is rendered again for the new data, before anyone asks.
+    await warmed(2);
+    expect(await timing("/")).toMatch(/document;desc="kept"/);
   });
 });
