@@ -6,23 +6,14 @@
 // then holds their results, their documents and the shared national figures behind the pages
 // below them (comparators, the priority basis).
 import type { Sql } from "~db/client";
-import { dataStatus } from "~db/analytics/status";
+import { dataStatus, regionsReporting } from "~db/analytics/status";
 import { listWaves } from "~db/waves";
 
 /** The pages kept warm: England, the Data page and every region with data in the latest wave, as their links are written. */
 export async function warmPaths(db: Sql): Promise<string[]> {
   const latest = (await listWaves(db)).at(-1);
   if (!latest) return [];
-  const regions = await db.query<{ code: string }>(
-    `select distinct m.region_code as code
-     from rollups ro join waves w on w.id = ro.wave_id
-     join organisation_memberships m on m.organisation_code = ro.organisation_code
-       and w.reference_date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)
-     where ro.wave_id = $1 and ro.grain = 'all' and m.region_code is not null
-     order by 1`,
-    [latest.id],
-  );
-  return ["/", ...regions.map((r) => `/regions/${r.code}`), "/data"];
+  return ["/", ...(await regionsReporting(db, latest.id)).map((code) => `/regions/${code}`), "/data"];
 }
 
 export interface Warmer {

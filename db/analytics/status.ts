@@ -75,3 +75,17 @@ export async function organisationsReporting(db: Sql, scope: Scope, waveLabel: s
   );
   return n;
 }
+
+/** Regions with at least one respondent in the wave (at its reference date): the region pages worth having ready. */
+export async function regionsReporting(db: Sql, waveId: number): Promise<string[]> {
+  const rows = await db.query<{ code: string }>(
+    `select distinct m.region_code as code
+     from rollups ro join waves w on w.id = ro.wave_id
+     join organisation_memberships m on m.organisation_code = ro.organisation_code
+       and w.reference_date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)
+     where ro.wave_id = $1 and ro.grain = 'all' and m.region_code is not null
+     order by 1`,
+    [waveId],
+  );
+  return rows.map((r) => r.code);
+}
