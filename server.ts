@@ -13,12 +13,16 @@ import express from "express";
 import { registerDatabase } from "./app/lib/db.server";
 import { keptDocument } from "./app/lib/page-cache.server";
 import { type Warmer, warmingEnabled, warmPages } from "./app/lib/warm.server";
-import { isLoopbackAddress, type ServerContext } from "./app/lib/server-context.server";
-import { NATIONAL } from "./db/analytics/scope";
+import { demoModeAllowed, isLoopbackAddress, isLoopbackHostHeader, type ServerContext } from "./app/lib/server-context.server";
+import { resolveViewer, type Viewer, viewerKey, WARMER } from "./app/lib/viewer.server";
+import { browserToken } from "./app/lib/csrf.server";
+import { baseHeaders, documentPolicy, newNonce, withNonce } from "./app/lib/security-headers.server";
+import { recordRequest } from "./app/lib/audit-trail.server";
 import { openPreparedDatabase } from "./db/setup";
 import { prepareDisclosure } from "./db/analytics/disclosure";
 import { suppressionThreshold } from "./db/analytics/suppression";
 import { loadDemoIfEmpty } from "./ingest/demo";
+import { ensureDemoAccounts } from "./db/access/demo-accounts";
 import { pseudonymKey } from "./ingest/pseudonym";
 import { refreshStatisticsIfMissing } from "./db/statistics";
 
@@ -53,11 +57,14 @@ function buildIfNeeded(): void {
 async function main() {
   // Taken before NODE_ENV is defaulted below: ingest runs started from the app use the environment
   // the user gave, not the one the renderer needs.
-  const context: ServerContext = { loopback: false, env: { ...process.env } };
+  const context: ServerContext = { loopback: false, demo: false, env: { ...process.env } };
   if (!dev) buildIfNeeded();
   const opened = await openPreparedDatabase({});
   registerDatabase(opened.db);
-  if (!process.env.DATABASE_URL) await loadDemoIfEmpty(opened.db, pseudonymKey());
+  if (!process.env.DATABASE_URL) {
+    await loadDemoIfEmpty(opened.db, pseudonymKey());
+    if (process.env.DEMO_MODE !== "off") await ensureDemoAccounts(opened.db);
+  }
   await refreshStatisticsIfMissing(opened.db);
   // Complementary suppression for every wave, now rather than on the first page (decision 017).
   const started = Date.now();
@@ -66,6 +73,14 @@ async function main() {
 
   const app = express();
   app.disable("x-powered-by");
+  // Behind a reverse proxy that terminates HTTPS, TRUST_PROXY (e.g. 1, or the proxy's address)
+  // lets the client's address and https reach the app: cookies are then marked Secure.
+  if (process.env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
+  // Security headers on every response; documents name their own script nonce (app/lib/security-headers.server.ts).
+  app.use((req, res, next) => {
+    res.set(baseHeaders(req.secure));
+    next();
+  });
   let build: ServerBuild | (() => Promise<ServerBuild>);
   if (dev) {
     const vite = await import("vite");
@@ -79,18 +94,45 @@ async function main() {
     app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
     app.use(express.static("build/client", { maxAge: "1h" }));
     build = (await import(pathToFileURL(BUILD).href)) as ServerBuild;
-    // A page already rendered for this address, Scope and data version goes out before Remix
-    // routes the request (app/lib/page-cache.server.ts). Every viewer is national until sign-in.
+  }
+  // Who is asking, once per request, before anything else reads the Scope (app/lib/viewer.server.ts).
+  app.use((req, res, next) => {
+    // In local demo mode no cookie is needed to see figures, so a page elsewhere that resolves its
+    // own name to 127.0.0.1 (DNS rebinding) must not reach them: only loopback names are served.
+    if (context.demo && !isLoopbackHostHeader(req.headers.host ?? null)) return void res.status(421).type("text/plain").send("Misdirected request: this local demo answers only to localhost.");
+    resolveViewer(opened.db, req.headers.cookie, context.demo).then((viewer) => {
+      res.locals.viewer = viewer;
+      // Views and exports go to the audit log once answered (app/lib/audit-trail.server.ts).
+      res.once("finish", () => {
+        const [path, query = ""] = req.originalUrl.split("?", 2);
+        recordRequest(opened.db, viewer, { method: req.method, path, query, status: res.statusCode }).catch((error: Error) =>
+          process.stderr.write(`The audit log could not record ${req.method} ${path}: ${error.message}\n`),
+        );
+      });
+      const csrf = browserToken(req.headers.cookie, req.secure);
+      res.locals.browserToken = csrf.token;
+      if (csrf.setCookie && !req.path.startsWith("/api/")) res.append("Set-Cookie", csrf.setCookie);
+      next();
+    }, next);
+  });
+  if (!dev) {
+    // A page already rendered for this address, viewer and data version goes out before Remix
+    // routes the request (app/lib/page-cache.server.ts).
     app.get("*", (req, res, next) => {
       const started = performance.now();
-      keptDocument(req.originalUrl, NATIONAL).then((document) => {
+      const viewer = res.locals.viewer as Viewer | null;
+      if (!viewer) return next();
+      keptDocument(req.originalUrl, viewerKey(viewer)).then((document) => {
         if (!document) return next();
+        const nonce = newNonce();
+        const body = withNonce(document.body, nonce);
         res.writeHead(200, {
           ...document.headers,
-          "Content-Length": document.body.length,
+          "Content-Security-Policy": documentPolicy(nonce),
+          "Content-Length": body.length,
           "Server-Timing": `page;desc="hit";dur=${(performance.now() - started).toFixed(1)}, document;desc="kept"`,
         });
-        res.end(document.body);
+        res.end(body);
       }, next);
     });
   }
@@ -102,6 +144,9 @@ async function main() {
       mode,
       getLoadContext: (_req, res) => ({
         server: context,
+        viewer: res.locals.viewer as Viewer | null,
+        browserToken: res.locals.browserToken as string,
+        clientAddress: _req.ip,
         // The page cache says whether a page came from it (app/lib/page-cache.server.ts).
         serverTiming: (entry: string) => void res.append("Server-Timing", entry),
       }),
@@ -110,15 +155,20 @@ async function main() {
 
   const remix = createRemixHandler(build, mode);
   const renderPage = async (page: string) => {
-    const response = await remix(new Request(`http://localhost${page}`), { server: context });
+    // As the demo's national viewer in local demo mode (its first views are then kept documents),
+    // else as an internal national viewer whose results serve national accounts.
+    const viewer = (context.demo ? await resolveViewer(opened.db, null, true) : null) ?? WARMER;
+    const response = await remix(new Request(`http://localhost${page}`), { server: context, viewer });
     await response.arrayBuffer();
     return response.status;
   };
   let warmer: Warmer | null = null;
   const server = app.listen(port, host, () => {
-    // The address actually bound (HOST=localhost may resolve either way) decides whether the
-    // admin-only pages are served: until sign-in exists, only to this machine.
+    // The address actually bound (HOST=localhost may resolve either way) decides whether local
+    // demo mode may run: only on the embedded database, reachable from this machine alone.
     context.loopback = isLoopbackAddress((server.address() as AddressInfo).address);
+    context.demo = demoModeAllowed(context);
+    if (context.demo) process.stderr.write(`Local demo mode: no sign-in, demo accounts only (DEMO_MODE=off to sign in as usual).\n`);
     // The busiest pages are rendered when the data change, not on their first view
     // (app/lib/warm.server.ts); only now, as the shell they are rendered in depends on the address bound.
     if (warmingEnabled()) warmer = warmPages(opened.db, { render: (page) => renderPage(page), log: (line) => process.stderr.write(`${line}\n`) });

@@ -5,13 +5,18 @@
 // hit) plus the other routes' small data, which are part of the key. Rendering was most of a
 // cached page's CPU time. Kept documents are also served by server.ts before Remix routes the
 // request, which skips Remix's own serialisation of the loader data (docs/decisions/022-page-cache.md).
+// Every document's inline scripts carry a nonce named by its Content-Security-Policy; a kept
+// document holds a placeholder that each response replaces with a fresh nonce.
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { NonceContext } from "~/components/nonce";
 import { documentAddress, isCachedPage, pageCache } from "~/lib/page-cache.server";
+import { documentPolicy, newNonce, NONCE_PLACEHOLDER, withNonce } from "~/lib/security-headers.server";
+import { viewerKey } from "~/lib/viewer.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -31,29 +36,45 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
   const key = documentKey(request, responseStatusCode, remixContext);
   // A response that sets a cookie is one viewer's, never kept.
   if (key && !responseHeaders.has("Set-Cookie")) {
     responseHeaders.set("Content-Type", "text/html");
-    const kept = pageCache().documentOf(key.page, key.address, key.others);
-    if (kept) return new Response(kept.body as Uint8Array<ArrayBuffer>, { headers: responseHeaders, status: responseStatusCode });
-    return render(request, remixContext).then(({ html, status }) => {
+    const viewer = viewerKey(loadContext.viewer);
+    const kept = pageCache().documentOf(key.page, key.address, viewer, key.others);
+    const send = (body: Buffer, status: number) => {
+      const nonce = newNonce();
+      responseHeaders.set("Content-Security-Policy", documentPolicy(nonce));
+      return new Response(withNonce(body, nonce) as Uint8Array<ArrayBuffer>, { headers: responseHeaders, status });
+    };
+    if (kept) return send(kept.body, responseStatusCode);
+    return render(request, remixContext, NONCE_PLACEHOLDER).then(({ html, status }) => {
       const body = Buffer.from(html, "utf8");
-      if (status === 200) pageCache().keepDocument(key.page, key.address, { body, headers: Object.fromEntries(responseHeaders), others: key.others });
-      return new Response(body as Uint8Array<ArrayBuffer>, { headers: responseHeaders, status });
+      if (status === 200) pageCache().keepDocument(key.page, key.address, viewer, { body, headers: Object.fromEntries(responseHeaders), others: key.others });
+      return send(body, status);
     });
   }
   const bot = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
-  return stream(request, responseStatusCode, responseHeaders, remixContext, bot ? "onAllReady" : "onShellReady");
+  const nonce = newNonce();
+  responseHeaders.set("Content-Security-Policy", documentPolicy(nonce));
+  return stream(request, responseStatusCode, responseHeaders, remixContext, bot ? "onAllReady" : "onShellReady", nonce);
 }
 
+/** The app as rendered on the server, with the nonce its inline scripts carry. */
+const app = (request: Request, remixContext: EntryContext, nonce: string) => (
+  <NonceContext.Provider value={nonce}>
+    <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+  </NonceContext.Provider>
+);
+
 /** The whole document as text. */
-function render(request: Request, remixContext: EntryContext): Promise<{ html: string; status: number }> {
+function render(request: Request, remixContext: EntryContext, nonce: string): Promise<{ html: string; status: number }> {
   return new Promise((resolve, reject) => {
     let status = 200;
-    const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />, {
+    const { pipe, abort } = renderToPipeableStream(app(request, remixContext, nonce), {
+      nonce,
       onAllReady() {
         const chunks: Buffer[] = [];
         const body = new PassThrough();
@@ -79,10 +100,12 @@ function stream(
   responseHeaders: Headers,
   remixContext: EntryContext,
   ready: "onShellReady" | "onAllReady",
+  nonce: string,
 ) {
   return new Promise((resolve, reject) => {
     let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />, {
+    const { pipe, abort } = renderToPipeableStream(app(request, remixContext, nonce), {
+      nonce,
       [ready]() {
         shellRendered = true;
         const body = new PassThrough();

@@ -8,7 +8,9 @@ import { Breadcrumbs, useBreadcrumbs } from "~/components/Breadcrumbs";
 import { useChartTooltips } from "~/components/chart-tooltips";
 import { DataStatusNotice } from "~/components/DataStatusNotice";
 import { ErrorPage, errorContent } from "~/components/ErrorPage";
-import { SERVICE_NAME, SiteHeader } from "~/components/SiteHeader";
+import { useNonce } from "~/components/nonce";
+import { type HeaderAccount, SERVICE_NAME, SiteHeader } from "~/components/SiteHeader";
+import { scopeInWords } from "~/lib/places.server";
 import { SiteFooter } from "~/components/SiteFooter";
 import { getDatabase } from "~/lib/db.server";
 import { ingestAvailable } from "~/lib/ingest-access.server";
@@ -27,9 +29,16 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-s
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const status = await dataStatus(getDatabase());
-  // Only what the shell shows; the waves travel with each page that needs them.
-  return { synthetic: status.synthetic, dataAsAt: status.dataAsAt, ingest: ingestAvailable(context) };
+  // Only what the shell shows; the waves travel with each page that needs them. Everything here
+  // must be a function of the data version, the viewer and the server's context: kept documents
+  // are looked up by those alone (docs/decisions/022-page-cache.md).
+  const viewer = context.viewer;
+  const account: HeaderAccount | null = viewer
+    ? { email: viewer.user.email, sees: scopeInWords(viewer.scope), demo: viewer.demo, level: viewer.scope.kind }
+    : null;
+  return { synthetic: status.synthetic, dataAsAt: status.dataAsAt, ingest: ingestAvailable(context), admin: viewer?.admin ?? false, account };
 }
+
 
 export const meta: MetaFunction = ({ error }) => [
   { title: error ? `${errorContent(error).title} – ${SERVICE_NAME}` : SERVICE_NAME },
@@ -37,7 +46,8 @@ export const meta: MetaFunction = ({ error }) => [
 
 export function Layout({ children }: { children: ReactNode }) {
   const status = useRouteLoaderData<typeof loader>("root");
-  const breadcrumbs = useBreadcrumbs();
+  const breadcrumbs = useBreadcrumbs(status?.account?.level);
+  const nonce = useNonce();
   return (
     <html lang="en-GB">
       <head>
@@ -47,7 +57,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <SiteHeader />
+        <SiteHeader account={status?.account ?? null} />
         <div className="nhsuk-width-container">
           <Breadcrumbs items={breadcrumbs} />
           <main className="nhsuk-main-wrapper" id="maincontent">
@@ -55,9 +65,9 @@ export function Layout({ children }: { children: ReactNode }) {
             {children}
           </main>
         </div>
-        <SiteFooter ingest={status?.ingest ?? false} />
-        <ScrollRestoration />
-        <Scripts />
+        <SiteFooter ingest={status?.ingest ?? false} admin={status?.admin ?? false} />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -573,3 +573,71 @@ export const crosswalkCells = pgView("crosswalk_cells", {
   join capabilities fc on fc.id = p.from_capability_id
   join capabilities tc on tc.id = p.to_capability_id
   where u.required > 0 and strpos(fc.archetypes, cr.archetype_code) > 0 and strpos(tc.archetypes, cr.archetype_code) > 0`);
+
+// ---------------------------------------------------------------- access (decision 024)
+
+/**
+ * Who may sign in and what they may see: a Role (national, region, icb, organisation) with the
+ * code of its Scope, and whether they administer (ingest, users). Only what access needs: the
+ * email (lower-cased), a password hash (scrypt) or an OIDC subject, never a name.
+ */
+export const users = pgTable(
+  "users",
+  {
+    id: serial("id").primaryKey(),
+    email: text("email").notNull(),
+    role: text("role").notNull(),
+    scopeCode: text("scope_code"),
+    admin: boolean("admin").notNull().default(false),
+    passwordHash: text("password_hash"),
+    oidcSubject: text("oidc_subject"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** A disabled account cannot sign in, and its sessions end. */
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("users_email").on(t.email),
+    uniqueIndex("users_oidc_subject").on(t.oidcSubject),
+    check("users_role", sql`${t.role} in ('national', 'region', 'icb', 'organisation')`),
+    check("users_scope", sql`(${t.role} = 'national') = (${t.scopeCode} is null)`),
+    check("users_email_lower", sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+/**
+ * Signed-in sessions. The cookie holds a random token; only its SHA-256 is stored, so a copy of
+ * the database signs no one in. Ended by sign-out, idle or absolute timeout, or the account's change.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The token every state-changing form of this session must carry (CSRF). */
+    csrfToken: text("csrf_token").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+/**
+ * What was done, by whom: sign-ins (and failures), views of a Scope, exports, loads and
+ * withdrawals, changes to accounts. Append-only: a trigger refuses updates, and deletes except by
+ * the retention purge. The email is copied, as events outlive accounts.
+ */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: serial("id").primaryKey(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    userId: integer("user_id"),
+    email: text("email"),
+    action: text("action").notNull(),
+    scope: text("scope"),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index("audit_events_at").on(t.at), index("audit_events_user").on(t.userId), index("audit_events_action").on(t.action, t.at)],
+);

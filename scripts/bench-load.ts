@@ -2,7 +2,7 @@
 // from the server's event loop: autocannon against one URL for a fixed duration. Prints one JSON
 // line: requests, errors, responses other than 200, and latency percentiles (ms) worked out from
 // every response's time (autocannon's own summary has no p95).
-// node --import tsx scripts/bench-load.ts <url> [--connections 16] [--duration 10] [--timeout 120]
+// node --import tsx scripts/bench-load.ts <url> [--connections 16] [--duration 10] [--timeout 120] [--cookie "name=value"]
 import { createRequire } from "node:module";
 import { args, run } from "./cli";
 
@@ -15,12 +15,13 @@ const autocannon = createRequire(import.meta.url)("autocannon") as (options: {
   connections: number;
   duration: number;
   timeout: number;
+  headers?: Record<string, string>;
 }) => Instance;
 
 await run(async () => {
   const { values, positionals } = args(
-    { connections: { type: "string" }, duration: { type: "string" }, timeout: { type: "string" } },
-    "Usage: node --import tsx scripts/bench-load.ts <url> [--connections 16] [--duration 10] [--timeout 120]",
+    { connections: { type: "string" }, duration: { type: "string" }, timeout: { type: "string" }, cookie: { type: "string" } },
+    "Usage: node --import tsx scripts/bench-load.ts <url> [--connections 16] [--duration 10] [--timeout 120] [--cookie name=value]",
     true,
   );
   const url = positionals[0];
@@ -32,6 +33,8 @@ await run(async () => {
     connections: Number(values.connections ?? 16),
     duration: Number(values.duration ?? 10),
     timeout: Number(values.timeout ?? 120),
+    // A signed-in session's cookie: pages need an account (docs/security.md).
+    ...(values.cookie ? { headers: { Cookie: values.cookie } } : {}),
   });
   instance.on("response", (_client, status, _bytes, ms) => {
     times.push(ms);

@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, type FileOutcome, ingestFiles, type IngestOptions, type
 import { loadProfile } from "../ingest/profile";
 import { outcomeRecord, ProgressBar } from "../ingest/progress";
 import { ProblemReport } from "../ingest/report";
+import { recordIngest } from "../db/access/audit";
 import { args, run, UsageError, withDatabase } from "./cli";
 
 const USAGE = `Usage: npm run ingest -- <file or folder> … --wave <label> [options]
@@ -98,9 +99,12 @@ await run(async () => {
 
   const files = expandInputs(positionals);
   const report = values.report ? new ProblemReport(values.report) : null;
-  const outcomes = await withDatabase(values.wait, ({ db }) =>
-    ingestFiles(db, files, { ...options, dryRun: values["dry-run"], onProblem: report ? (p) => report.add(p) : undefined }),
-  ).finally(() => report?.close());
+  const outcomes = await withDatabase(values.wait, async ({ db }) => {
+    const outcomes = await ingestFiles(db, files, { ...options, dryRun: values["dry-run"], onProblem: report ? (p) => report.add(p) : undefined });
+    // The web app records its own loads with the administrator's account (INGEST_AUDIT=off for its child).
+    if (!values["dry-run"] && process.env.INGEST_AUDIT !== "off") await recordIngest(db, { command: "ingest" }, options.waveLabel ?? null, outcomes);
+    return outcomes;
+  }).finally(() => report?.close());
   if (report) process.stderr.write(`Problems written to ${values.report}.\n`);
   return summarise(outcomes, Boolean(values["dry-run"]));
 });

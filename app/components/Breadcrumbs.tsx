@@ -16,9 +16,22 @@ function hasBreadcrumbs(handle: unknown): handle is BreadcrumbHandle {
   return typeof (handle as BreadcrumbHandle | undefined)?.breadcrumbs === "function";
 }
 
-export function useBreadcrumbs(): Crumb[] {
+/** How far up a viewer's pages go: England for national accounts, else their own area's level. */
+export type ViewerLevel = "national" | "region" | "icb" | "organisation";
+
+/** Crumbs above the viewer's own area lead to pages they cannot open (England, a region for an ICB account…): left out. */
+const ABOVE: Record<ViewerLevel, RegExp | null> = {
+  national: null,
+  region: /^\/(\?|$)/,
+  icb: /^\/(\?|$|regions\/)/,
+  organisation: /^\/(\?|$|regions\/|icbs\/)/,
+};
+
+export function useBreadcrumbs(level: ViewerLevel = "national"): Crumb[] {
   const match = [...useMatches()].reverse().find((m) => hasBreadcrumbs(m.handle));
-  return match && hasBreadcrumbs(match.handle) ? match.handle.breadcrumbs(match.data) : [];
+  const crumbs = match && hasBreadcrumbs(match.handle) ? match.handle.breadcrumbs(match.data) : [];
+  const above = ABOVE[level];
+  return above ? crumbs.filter((c) => !above.test(c.href)) : crumbs;
 }
 
 export function Breadcrumbs({ items }: { items: Crumb[] }) {

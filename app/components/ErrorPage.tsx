@@ -13,6 +13,9 @@ export function errorContent(error: unknown): ErrorContent {
     if (error.status === 404) {
       return { title: "Page not found", message: detail || "If you typed the web address, check it is correct." };
     }
+    if (error.status === 403) {
+      return { title: "You cannot see this page", message: detail || "Your account does not give access to these figures." };
+    }
     if (error.status === 400) {
       return { title: "There is a problem with the request", message: detail || "Check the web address and try again." };
     }
@@ -30,7 +33,7 @@ export function ErrorPage({ error }: { error: unknown }) {
       <h1>{title}</h1>
       <p>{message}</p>
       <p>
-        <Link to="/">Go to the England overview</Link>
+        <Link to="/">Go to your overview</Link>
       </p>
     </>
   );

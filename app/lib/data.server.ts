@@ -4,7 +4,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { queryDataQuality, type SubmissionQuality } from "~db/analytics/data-quality";
 import { queryGaps } from "~db/analytics/gaps";
-import { NATIONAL } from "~db/analytics/scope";
+import type { Scope } from "~db/analytics/scope";
 import { suppressionThreshold } from "~db/analytics/suppression";
 import { listWaves, type WaveStatus } from "~db/waves";
 import { getDatabase } from "./db.server";
@@ -46,7 +46,7 @@ export interface DataPage {
   k: number;
 }
 
-export async function dataPage(url: URL, context: AppLoadContext): Promise<DataPage> {
+export async function dataPage(url: URL, context: AppLoadContext, scope: Scope): Promise<DataPage> {
   const db = getDatabase();
   const { wave, options } = await chooseWave(db, url.searchParams.get("wave"));
   const waves = (await listWaves(db)).map((w) => ({
@@ -61,7 +61,8 @@ export async function dataPage(url: URL, context: AppLoadContext): Promise<DataP
   const k = suppressionThreshold();
   const ingestHistory = ingestAvailable(context);
   if (!wave) return { waves, wave: null, options, coverage: [], quality: [], ingestHistory, hasHeadcount: false, lowResponseThreshold: null, k };
-  const table = await queryGaps(db, NATIONAL, { by: ["organisation"], filters: { wave: wave.label }, weighted: true });
+  // Coverage and data quality of the organisations in the viewer's Scope only.
+  const table = await queryGaps(db, scope, { by: ["organisation"], filters: { wave: wave.label }, weighted: true });
   const loaded = new Map(
     (
       await db.query<{ organisation: string; loaded_at: string }>(
@@ -85,8 +86,7 @@ export async function dataPage(url: URL, context: AppLoadContext): Promise<DataP
       responseRate: r.response_rate as number | null,
       lowResponse: r.low_response as boolean | null,
     })),
-    // Until sign-in exists every caller is national (docs/decisions/007-scope.md).
-    quality: await queryDataQuality(db, NATIONAL, wave.label, k),
+    quality: await queryDataQuality(db, scope, wave.label, k),
     ingestHistory,
     hasHeadcount: (table.meta.coverage?.headcount_waves.length ?? 0) > 0,
     lowResponseThreshold: table.meta.coverage?.low_response_threshold ?? null,

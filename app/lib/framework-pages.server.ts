@@ -3,7 +3,7 @@
 // and its gap across England, by region and by staff group, all from queryGaps.
 import { QueryError, type Filters } from "~db/analytics/dimensions";
 import { queryGaps } from "~db/analytics/gaps";
-import { NATIONAL } from "~db/analytics/scope";
+import { NATIONAL, placeInScope, type Scope } from "~db/analytics/scope";
 import { type RateBar, rateBar, rateBars, renderRateBars } from "~/charts/bars.server";
 import { getDatabase } from "./db.server";
 import type { FilterOptions } from "./filter-options.server";
@@ -124,7 +124,7 @@ export interface CapabilityPage {
   explorerHref: string;
 }
 
-export async function capabilityPage(code: string, url: URL): Promise<CapabilityPage> {
+export async function capabilityPage(code: string, url: URL, scope: Scope): Promise<CapabilityPage> {
   const db = getDatabase();
   dropFilters(url, CAPABILITY_PAGE_FIXED);
   const { filters, wave, waves, options } = await pageContext(db, url);
@@ -156,7 +156,14 @@ export async function capabilityPage(code: string, url: URL): Promise<Capability
   ]);
   const weighted = Boolean(filters.weighted && byRegion.meta.coverage?.headcount_waves.includes(wave.label));
   const k = byRegion.meta.suppression.k;
-  const regions = rateBars(byRegion.rows, "region", { weighted }).map((b) => ({ ...b, href: pageAddress(`/regions/${b.code}`, filters) }));
+  // England and England's staff groups are comparators for everyone; a region's own figures only
+  // for a viewer in it (its region, or an ICB or organisation inside it at the wave shown).
+  const seen = await Promise.all(
+    byRegion.rows.map((r) => scope.kind === "national" || placeInScope(db, { kind: "region", code: String(r.region) }, { kind: scope.kind, code: scope.code }, wave.referenceDate)),
+  );
+  // A region's page exists for national and regional accounts; below that the bar is a comparator only.
+  const linked = scope.kind === "national" || scope.kind === "region";
+  const regions = rateBars(byRegion.rows.filter((_, i) => seen[i]), "region", { weighted }).map((b) => ({ ...b, href: linked ? pageAddress(`/regions/${b.code}`, filters) : undefined }));
   const englandBar = rateBar(england.rows[0], "england", "England", weighted);
   let staffGroups: CapabilityFigures["staffGroups"];
   try {

@@ -6,6 +6,11 @@ export function badRequest(message: string): Response {
   return new Response(message, { status: 400, statusText: "Bad Request" });
 }
 
+/** Not for this viewer: out of their Scope, or for administrators only. */
+export function forbidden(message: string): Response {
+  return new Response(message, { status: 403, statusText: "Forbidden" });
+}
+
 export function notFound(message: string): Response {
   return new Response(message, { status: 404, statusText: "Not Found" });
 }

@@ -1,21 +1,15 @@
-// Who may use the ingest pages. There is no sign-in yet, so they exist only while the server is
-// bound to a loopback address, which only this machine can reach. Two browser tricks could still
-// reach a loopback server from a web page: DNS rebinding (a foreign name resolving to 127.0.0.1),
-// refused here by the Host check, and a cross-site form post, which Remix refuses before any action
-// runs (its Origin must name this host).
+// Who may use the ingest pages: administrators (app/lib/viewer.server.ts). Their forms carry the
+// session's CSRF token (app/lib/csrf.server.ts).
 import type { AppLoadContext } from "@remix-run/node";
-import { notFound } from "./http.server";
-import { isLoopbackHostHeader, type ServerContext } from "./server-context.server";
+import type { ServerContext } from "./server-context.server";
+import { requireAdmin } from "./viewer.server";
 
 export function ingestAvailable(context: AppLoadContext): boolean {
-  return context.server?.loopback === true;
+  return context.viewer?.admin === true;
 }
 
-/** The server's context for an ingest request; anything else is answered 404. */
+/** The server's context for an ingest request by an administrator; 403 for anyone else, sign-in for no one. */
 export function requireIngestAccess(request: Request, context: AppLoadContext): ServerContext {
-  const server = context.server;
-  if (!server?.loopback || !isLoopbackHostHeader(request.headers.get("host"))) {
-    throw notFound("There is no page at this address.");
-  }
-  return server;
+  requireAdmin(request, context);
+  return context.server ?? { loopback: false, demo: false, env: process.env };
 }

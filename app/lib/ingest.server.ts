@@ -4,7 +4,6 @@ import path from "node:path";
 import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { ingestHistory, type IngestHistory } from "~db/analytics/history";
-import { NATIONAL } from "~db/analytics/scope";
 import { SetupError } from "~db/migrate";
 import { InputError } from "~db/problems";
 import { listWaves } from "~db/waves";
@@ -12,7 +11,11 @@ import { EXPORT_EXTENSIONS } from "~ingest/files";
 import { checkWaveLabel } from "~ingest/waves";
 import { getDatabase } from "./db.server";
 import { waveName } from "./format";
+import { CSRF_FIELD } from "./csrf-field";
+import { csrfToken, requireCsrf } from "./csrf.server";
+import { recordIngest } from "~db/access/audit";
 import { requireIngestAccess } from "./ingest-access.server";
+import { requireAdmin } from "./viewer.server";
 import { FILES_FIELD, type FieldError, type FormValues, NEW_WAVE } from "./ingest-form";
 import { dryRun, exclusive, type FileResult, loadInChild, loadInProcess, type RunRequest, RunFailedError } from "./ingest-runner.server";
 import type { ServerContext } from "./server-context.server";
@@ -35,6 +38,8 @@ export interface WaveOptionView {
 }
 
 export interface IngestFormData {
+  /** The token the upload form carries (CSRF). */
+  csrf: string;
   /** Waves that take files (status open), newest first. */
   waves: WaveOptionView[];
   /** Closed and published waves, which take no more files. */
@@ -69,6 +74,8 @@ export interface UploadView {
   loadable: number;
   /** The load runs in the web server's process (embedded database). */
   embedded: boolean;
+  /** The token the load and cancel form carries (CSRF). */
+  csrf: string;
 }
 
 export type ConfirmResult =
@@ -84,6 +91,7 @@ export async function ingestForm(request: Request, context: AppLoadContext): Pro
   const server = requireIngestAccess(request, context);
   const waves = await listWaves(getDatabase());
   return {
+    csrf: csrfToken(context),
     waves: waves.filter((w) => w.status === "open").reverse().map((w) => ({ label: w.label, name: waveName(w.label) })),
     closedWaves: waves.filter((w) => w.status !== "open").map((w) => w.label),
     limitMb: uploadLimitBytes(server.env) / 1_000_000,
@@ -152,6 +160,12 @@ export async function uploadFiles(request: Request, context: AppLoadContext): Pr
     return { kind: "invalid", errors: [{ field: "files", message: tooLarge }], values: noValues };
   }
   const field = (name: string) => received.fields.get(name)?.[0]?.trim() ?? "";
+  try {
+    requireCsrf(context, field(CSRF_FIELD));
+  } catch (refused) {
+    await deleteUpload(root, received.id);
+    throw refused;
+  }
   const values: FormValues = { wave: field("wave"), newWave: field("newWave"), synthetic: field("synthetic") === "yes" };
   const errors: FieldError[] = [];
   const wave = await chosenWave(values);
@@ -216,14 +230,18 @@ export async function uploadPage(id: string, request: Request, context: AppLoadC
     results: manifest.results,
     loadable: manifest.results.filter((r) => r.status === "valid").length,
     embedded: embedded(server),
+    csrf: csrfToken(context),
   };
 }
 
 /** "Load these files" or "Cancel" on an upload's page. The files are deleted either way. */
 export async function confirmUpload(id: string, request: Request, context: AppLoadContext): Promise<ConfirmResult> {
   const server = requireIngestAccess(request, context);
+  const viewer = requireAdmin(request, context);
   const root = uploadRoot(server.env);
-  const intent = String((await request.formData()).get("intent") ?? "");
+  const form = await request.formData();
+  requireCsrf(context, form.get(CSRF_FIELD));
+  const intent = String(form.get("intent") ?? "");
   if (intent === "cancel") {
     if (await readManifest(root, id)) await deleteUpload(root, id);
     throw redirect("/ingest?cancelled=1");
@@ -241,7 +259,8 @@ export async function confirmUpload(id: string, request: Request, context: AppLo
       env: server.env,
     };
     try {
-      const results = embedded(server) ? await loadInProcess(getDatabase(), run) : await loadInChild(run);
+      const results = embedded(server) ? await loadInProcess(getDatabase(), run) : await loadInChild({ ...run, env: { ...run.env, INGEST_AUDIT: "off" } });
+      await recordIngest(getDatabase(), { userId: viewer.user.id, email: viewer.user.email }, manifest.wave, results);
       return { kind: "loaded", wave: manifest.wave, waveName: waveName(manifest.wave), results };
     } catch (error) {
       if (error instanceof RunFailedError || error instanceof InputError || error instanceof SetupError) {
@@ -260,6 +279,8 @@ export interface HistoryPage {
 
 export async function historyPage(request: Request, context: AppLoadContext): Promise<HistoryPage> {
   requireIngestAccess(request, context);
+  // An administrator's Scope still bounds what they see: the files of their area's organisations.
+  const { scope } = requireAdmin(request, context);
   const db = getDatabase();
   // ?batch=N (a submission's link on the Data page): list at least down to that file, so its
   // anchor exists however many files were loaded since.
@@ -273,5 +294,5 @@ export async function historyPage(request: Request, context: AppLoadContext): Pr
     batches = Math.max(100, row?.n ?? 0);
   }
   // Until sign-in exists the only caller is the national team (docs/decisions/007-scope.md).
-  return { history: await ingestHistory(db, NATIONAL, { batches }) };
+  return { history: await ingestHistory(db, scope, { batches }) };
 }

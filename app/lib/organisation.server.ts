@@ -2,7 +2,7 @@
 // its peers and its region's peers, attained levels per domain, and every capability statement's
 // gap. Every figure comes from queryGaps; the page's narrowing filters apply to each section.
 import { queryGaps } from "~db/analytics/gaps";
-import { NATIONAL } from "~db/analytics/scope";
+import { NATIONAL, type Scope } from "~db/analytics/scope";
 import { suppressionThreshold } from "~db/analytics/suppression";
 import type { Sql } from "~db/client";
 import type { Wave } from "~db/waves";
@@ -22,7 +22,7 @@ import {
   type SortKey, staffGroupHref, type StatementRow, statementRows, type StatementSort,
 } from "./organisation-figures";
 import { pageContext } from "./page-filters.server";
-import { findOrganisation, type OrganisationPlace } from "./places.server";
+import { findOrganisation, type OrganisationPlace, requireInScope } from "./places.server";
 import type { WaveOption } from "./waves.server";
 
 export interface PeerSection {
@@ -64,13 +64,14 @@ export interface OrganisationPage {
   k: number;
 }
 
-export async function organisationPage(code: string, url: URL): Promise<OrganisationPage> {
+export async function organisationPage(code: string, url: URL, scope: Scope): Promise<OrganisationPage> {
   const db = getDatabase();
   const { filters, wave, compareWave, waves, options } = await pageContext(db, url);
   const sort = readSort(url.searchParams);
   if ("error" in sort) throw badRequest(sort.error);
   const organisation = await findOrganisation(db, code, wave?.referenceDate ?? null);
   if (!organisation) throw notFound(`There is no organisation with the ODS code “${code}”.`);
+  await requireInScope(db, scope, { kind: "organisation", code: organisation.code }, wave);
   const provisional = url.searchParams.get("provisional") === "true";
   const query = filterQuery(filters);
   const path = `/organisations/${organisation.code}`;

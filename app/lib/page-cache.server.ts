@@ -65,14 +65,13 @@ export interface KeptDocument {
 interface Entry {
   value: unknown;
   bytes: number;
-  /** Documents rendered from this result, by address (path and query as written); a few at most. */
+  /** Documents rendered from this result, by viewer and address (path and query as written); a few at most. */
   documents?: Map<string, KeptDocument>;
 }
 
-/** What a kept page result was stored under: its entry's key, Scope and data version. */
+/** What a kept page result was stored under: its entry's key and data version. */
 interface KeptPage {
   key: string;
-  scope: string;
   version: string;
 }
 
@@ -84,11 +83,15 @@ export function isCachedPage(value: unknown): value is object {
   return typeof value === "object" && value !== null && kept.has(value);
 }
 
-/** Documents of one page result: they differ only in how the URL was written (e.g. ?wave= given or not). */
+/** Documents of one page result: they differ in how the URL was written (e.g. ?wave= given or not) and in who views them. */
 const DOCUMENT_VARIANTS = 8;
 
-/** The key of a document as the server's front door looks it up: address, Scope and data version. */
-const documentKey = (address: string, scope: string, version: string) => JSON.stringify([address, scope, version]);
+/**
+ * The key of a document as the server's front door looks it up: address, viewer (account and
+ * Scope: the page shell names the account) and data version.
+ */
+const documentKey = (address: string, viewer: string, version: string) => JSON.stringify([address, viewer, version]);
+const variantKey = (address: string, viewer: string) => JSON.stringify([viewer, address]);
 
 /**
  * A least-recently-used map of page results, bounded by entries and by their size as JSON (what
@@ -124,7 +127,7 @@ export class PageCache {
   }
 
   /** The value for `key` at data `version`: cached, or computed now and kept. */
-  async get<T>(key: string, version: string, compute: () => Promise<T>, scope = ""): Promise<{ value: T; outcome: Outcome }> {
+  async get<T>(key: string, version: string, compute: () => Promise<T>): Promise<{ value: T; outcome: Outcome }> {
     // Entries of an earlier version can never be asked for again (the version is in every key).
     if (version !== this.version) {
       this.clear();
@@ -138,7 +141,7 @@ export class PageCache {
     this.pending.set(key, work);
     try {
       const value = await work;
-      this.store(key, version, value, scope);
+      this.store(key, version, value);
       return { value, outcome: "miss" };
     } finally {
       this.pending.delete(key);
@@ -154,13 +157,13 @@ export class PageCache {
     return entry;
   }
 
-  private store(key: string, version: string, value: unknown, scope: string): void {
+  private store(key: string, version: string, value: unknown): void {
     // The version may have moved on while this was computed: keep it only under its own.
     if (version !== this.version) return;
     const bytes = JSON.stringify(value)?.length ?? 0;
     if (bytes > this.maxBytes) return;
     this.entries.set(key, { value, bytes });
-    if (typeof value === "object" && value !== null) kept.set(value, { key, scope, version });
+    if (typeof value === "object" && value !== null) kept.set(value, { key, version });
     this.grow(bytes);
   }
 
@@ -177,42 +180,43 @@ export class PageCache {
     }
   }
 
-  /** Keeps the document rendered from `page` (a result this cache holds) for `address`. */
-  keepDocument(page: object, address: string, document: KeptDocument): void {
+  /** Keeps the document rendered from `page` (a result this cache holds) for `address` as `viewer` sees it. */
+  keepDocument(page: object, address: string, viewer: string, document: KeptDocument): void {
     const where = kept.get(page);
     const entry = where && this.entries.get(where.key);
     if (!where || entry?.value !== page || where.version !== this.version) return;
     const documents = (entry.documents ??= new Map());
-    if (!documents.has(address) && documents.size >= DOCUMENT_VARIANTS) {
+    const variant = variantKey(address, viewer);
+    if (!documents.has(variant) && documents.size >= DOCUMENT_VARIANTS) {
       const [first, dropped] = documents.entries().next().value!;
       documents.delete(first);
       entry.bytes -= dropped.body.length;
       this.bytes -= dropped.body.length;
     }
-    const replaced = documents.get(address)?.body.length ?? 0;
-    documents.set(address, document);
-    this.addresses.set(documentKey(address, where.scope, where.version), where.key);
+    const replaced = documents.get(variant)?.body.length ?? 0;
+    documents.set(variant, document);
+    this.addresses.set(documentKey(address, viewer, where.version), where.key);
     entry.bytes += document.body.length - replaced;
     this.grow(document.body.length - replaced);
   }
 
-  /** The document kept for `address` from `page`'s result, if it was rendered with the same `others`. */
-  documentOf(page: object, address: string, others: string): KeptDocument | undefined {
+  /** The document kept for `address` and `viewer` from `page`'s result, if it was rendered with the same `others`. */
+  documentOf(page: object, address: string, viewer: string, others: string): KeptDocument | undefined {
     const where = kept.get(page);
-    const document = where && this.entries.get(where.key)?.documents?.get(address);
+    const document = where && this.entries.get(where.key)?.documents?.get(variantKey(address, viewer));
     return document?.others === others ? document : undefined;
   }
 
   /**
-   * The document kept for `address`, as seen by `scope`, at data `version`: what the server sends
+   * The document kept for `address`, as `viewer` sees it, at data `version`: what the server sends
    * without asking Remix, when the page's result and its document are both still here.
    */
-  document(address: string, scope: string, version: string): KeptDocument | undefined {
+  document(address: string, viewer: string, version: string): KeptDocument | undefined {
     if (version !== this.version) return undefined;
-    const lookup = documentKey(address, scope, version);
+    const lookup = documentKey(address, viewer, version);
     const key = this.addresses.get(lookup);
     if (key === undefined) return undefined;
-    const document = this.touch(key)?.documents?.get(address);
+    const document = this.touch(key)?.documents?.get(variantKey(address, viewer));
     if (!document) this.addresses.delete(lookup);
     return document;
   }
@@ -266,7 +270,7 @@ export async function cachedPage<T>(page: PageRequest, compute: () => Promise<T>
   // No defaults: a page's links carry its query as written (`?wave=<latest>` or none), so the two
   // addresses are different results even where the figures are the same.
   const key = pageKey(page.route, new URL(page.request.url), page.scope, status.version);
-  const { value, outcome } = await pageCache().get(key, status.version, compute, describeScope(page.scope));
+  const { value, outcome } = await pageCache().get(key, status.version, compute);
   report(outcome);
   return value;
 }
@@ -278,14 +282,15 @@ export function documentAddress(url: string): string {
 }
 
 /**
- * The kept document for a GET of `url` by `scope` at the current data version, or undefined.
- * server.ts asks before Remix routes the request: a hit then costs the data status and a lookup,
- * not Remix's serialisation of the loader data for the document. The rest of the document (the
- * root's loader data) is a function of the data version and the server's own context, so the
- * address, Scope and version decide it (docs/decisions/022-page-cache.md).
+ * The kept document for a GET of `url` by `viewer` (viewerKey: account and Scope) at the current
+ * data version, or undefined. server.ts asks before Remix routes the request: a hit then costs
+ * the data status and a lookup, not Remix's serialisation of the loader data for the document.
+ * The rest of the document (the root's loader data) is a function of the data version, the viewer
+ * and the server's own context, so the address, viewer and version decide it
+ * (docs/decisions/022-page-cache.md).
  */
-export async function keptDocument(url: string, scope: Scope): Promise<KeptDocument | undefined> {
+export async function keptDocument(url: string, viewer: string): Promise<KeptDocument | undefined> {
   if (!pageCacheEnabled()) return undefined;
   const status = await dataStatus(getDatabase());
-  return pageCache().document(documentAddress(url), describeScope(scope), status.version);
+  return pageCache().document(documentAddress(url), viewer, status.version);
 }

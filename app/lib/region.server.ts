@@ -3,6 +3,7 @@
 import { suppressionThreshold } from "~db/analytics/suppression";
 import type { Wave } from "~db/waves";
 import type { Sql } from "~db/client";
+import type { Scope } from "~db/analytics/scope";
 import { getDatabase } from "./db.server";
 import { waveName } from "./format";
 import { type FunnelFigure, funnelFigure } from "./funnel-figure.server";
@@ -11,7 +12,7 @@ import type { FilterOptions } from "./filter-options.server";
 import { filterQuery, narrowing, type PageFilters, withFilters } from "./filters";
 import { notFound } from "./http.server";
 import { type PageContext, pageContext } from "./page-filters.server";
-import { findIcb, findRegion, type IcbPlace, icbsOf, type Place } from "./places.server";
+import { findIcb, findRegion, type IcbPlace, icbsOf, type Place, requireInScope } from "./places.server";
 import { type PriorityList, priorityList } from "./priorities.server";
 import type { WaveOption } from "./waves.server";
 
@@ -79,11 +80,12 @@ async function areaFigures(db: Sql, context: PageContext, area: { kind: "region"
   };
 }
 
-export async function regionPage(code: string, url: URL): Promise<RegionPage> {
+export async function regionPage(code: string, url: URL, scope: Scope): Promise<RegionPage> {
   const db = getDatabase();
   const region = await findRegion(db, code);
   if (!region) throw notFound(`There is no NHS England region with the code “${code}”.`);
   const context = await pageContext(db, url);
+  await requireInScope(db, scope, { kind: "region", code: region.code }, context.wave);
   return {
     region,
     icbs: context.wave ? await icbsOf(db, region.code, context.wave.referenceDate) : [],
@@ -91,9 +93,11 @@ export async function regionPage(code: string, url: URL): Promise<RegionPage> {
   };
 }
 
-export async function icbPage(code: string, url: URL): Promise<IcbPage> {
+export async function icbPage(code: string, url: URL, scope: Scope): Promise<IcbPage> {
   const db = getDatabase();
   const icb = await findIcb(db, code);
   if (!icb) throw notFound(`There is no integrated care board with the code “${code}”.`);
-  return { icb, ...(await areaFigures(db, await pageContext(db, url), { kind: "icb", code: icb.code, name: icb.name })) };
+  const context = await pageContext(db, url);
+  await requireInScope(db, scope, { kind: "icb", code: icb.code }, context.wave);
+  return { icb, ...(await areaFigures(db, context, { kind: "icb", code: icb.code, name: icb.name })) };
 }

@@ -4,6 +4,8 @@ import { isIP } from "node:net";
 export interface ServerContext {
   /** True when the server listens on a loopback address only (HOST=127.0.0.1, ::1 or localhost). */
   loopback: boolean;
+  /** Local demo mode (demoModeAllowed): figures without sign-in, as a demo account. */
+  demo: boolean;
   /**
    * The environment as it was when the server started: server.ts later defaults NODE_ENV to
    * production for React's renderer, which must not change what an ingest run requires.
@@ -31,4 +33,12 @@ export function isLoopbackHostHeader(host: string | null): boolean {
   if (!host) return false;
   const name = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.replace(/:\d+$/, "");
   return name.toLowerCase() === "localhost" || isLoopbackAddress(name);
+}
+
+/**
+ * Local demo mode runs only on the embedded database (never with DATABASE_URL) and only while the
+ * server listens on loopback alone; DEMO_MODE=off asks for sign-in there too.
+ */
+export function demoModeAllowed(context: Pick<ServerContext, "loopback" | "env">): boolean {
+  return !context.env.DATABASE_URL && context.loopback && context.env.DEMO_MODE !== "off";
 }

@@ -3,7 +3,8 @@
 // and for the list of staff groups. Every figure comes from queryGaps.
 import { QueryError, type Filters } from "~db/analytics/dimensions";
 import { queryGaps } from "~db/analytics/gaps";
-import { NATIONAL } from "~db/analytics/scope";
+import { NATIONAL, type Scope } from "~db/analytics/scope";
+import { redirect } from "@remix-run/node";
 import { suppressionThreshold } from "~db/analytics/suppression";
 import type { Sql } from "~db/client";
 import { type CountBar, countBars, type RateBar, rateBars, renderCountBars } from "~/charts/bars.server";
@@ -15,7 +16,7 @@ import { domainHeatmap, type HeatmapFigure, type Headline, headline, headlineFor
 import { badRequest, notFound, orBadRequest } from "./http.server";
 import { pageAddress, dropFilters } from "./page-own.server";
 import { pageContext } from "./page-filters.server";
-import { findIcb, findOrganisation, findRegion } from "./places.server";
+import { findIcb, findOrganisation, findRegion, requireInScope, scopeInWords } from "./places.server";
 import type { AreaTrail } from "./staff-group-links";
 import type { WaveOption } from "./waves.server";
 
@@ -101,7 +102,7 @@ function organisationGaps(rows: Parameters<typeof rateBars>[0], weighted: boolea
   }));
 }
 
-export async function staffGroupPage(code: string, url: URL): Promise<StaffGroupPage> {
+export async function staffGroupPage(code: string, url: URL, scope: Scope): Promise<StaffGroupPage> {
   const db = getDatabase();
   const staffGroup = await findStaffGroup(db, code);
   if (!staffGroup) throw notFound(`There is no staff group with the code “${code}”.`);
@@ -109,7 +110,12 @@ export async function staffGroupPage(code: string, url: URL): Promise<StaffGroup
   dropFilters(url, ["staff_group"]);
   const context = await pageContext(db, url);
   const { filters, wave, waves, options } = context;
+  // Below national, the page is about the viewer's own area unless a place inside it is named.
+  if (scope.kind !== "national" && !AREA_PARAMETERS.some((p) => (url.searchParams.get(p) ?? "").trim() !== "")) {
+    throw redirect(`${url.pathname}${url.search ? `${url.search}&` : "?"}${scope.kind}=${scope.code}`);
+  }
   const area = await readArea(db, url.searchParams, wave?.referenceDate ?? null);
+  if (area) await requireInScope(db, scope, { kind: area.kind, code: area.code }, wave);
   const k = suppressionThreshold();
   const empty = {
     staffGroup, area, filters, query: filterQuery(filters), options, waves,
@@ -194,6 +200,8 @@ export interface StaffGroupSummary extends RateBar {
 }
 
 export interface StaffGroupsIndex {
+  /** Whose figures: "England", or the viewer's area. */
+  where: string;
   filters: PageFilters;
   query: string;
   options: FilterOptions;
@@ -205,14 +213,16 @@ export interface StaffGroupsIndex {
 }
 
 /** Every staff group with its England gap rate in the wave, linking to its page. */
-export async function staffGroupsIndex(url: URL): Promise<StaffGroupsIndex> {
+export async function staffGroupsIndex(url: URL, scope: Scope): Promise<StaffGroupsIndex> {
   const db = getDatabase();
   dropFilters(url, ["staff_group"]);
   const { filters, wave, waves, options } = await pageContext(db, url);
   const groups = await db.query<StaffGroup>('select code, name, long_name as "longName" from staff_groups order by sort_order');
   const k = suppressionThreshold();
-  const link = (code: string) => staffGroupHref(code, filters);
-  const base = { filters, query: filterQuery(filters), options, waves, k };
+  // Below national, each staff group's figures are the viewer's area's (the query layer keeps to the Scope).
+  const area = scope.kind === "national" ? undefined : { kind: scope.kind, code: scope.code };
+  const link = (code: string) => staffGroupHref(code, filters, area);
+  const base = { filters, query: filterQuery(filters), options, waves, k, where: scopeInWords(scope) };
   if (!wave) {
     return {
       ...base,
@@ -222,7 +232,7 @@ export async function staffGroupsIndex(url: URL): Promise<StaffGroupsIndex> {
     };
   }
   const table = await orBadRequest(() =>
-    queryGaps(db, NATIONAL, { by: ["staff_group"], filters: { ...narrowing(filters), wave: wave.label }, weighted: filters.weighted }),
+    queryGaps(db, scope, { by: ["staff_group"], filters: { ...narrowing(filters), wave: wave.label }, weighted: filters.weighted }),
   );
   const weighted = Boolean(filters.weighted && table.meta.coverage?.headcount_waves.includes(wave.label));
   const bars = new Map(rateBars(table.rows, "staff_group", { weighted, expected: groups }).map((b) => [b.code, b]));

@@ -1,7 +1,7 @@
 // England overview: headline figures with the change since the previous wave, the trend by domain
 // across waves, Region × Domain heatmap, the ten largest capability gaps, and
 // response coverage by region with the weighted gap rate.
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CapabilityTable } from "~/components/CapabilityTable";
 import { Chart } from "~/components/Chart";
@@ -16,11 +16,15 @@ import { formatCount, formatPercent } from "~/lib/format";
 import { withFilters } from "~/lib/filters";
 import { englandOverview } from "~/lib/overview.server";
 import { pageTitle } from "~/lib/page-title";
-import { NATIONAL } from "~db/analytics/scope";
+import { homeOf } from "~/lib/places.server";
+import { requireViewer } from "~/lib/viewer.server";
 import { cachedPage } from "~/lib/page-cache.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return cachedPage({ route: "routes/_index", request, context, scope: NATIONAL }, () => englandOverview(new URL(request.url)));
+  const { scope } = requireViewer(request, context);
+  // England's own figures are for national accounts; everyone else starts from their own area.
+  if (scope.kind !== "national") throw redirect(homeOf(scope) + new URL(request.url).search);
+  return cachedPage({ route: "routes/_index", request, context, scope }, () => englandOverview(new URL(request.url)));
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>

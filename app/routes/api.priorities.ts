@@ -4,19 +4,24 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { QueryError } from "~db/analytics/dimensions";
 import { PRIORITY_FILTERS, type PriorityGrain, queryPriorities } from "~db/analytics/priorities";
-import { NATIONAL } from "~db/analytics/scope";
 import { getDatabase } from "~/lib/db.server";
+import { outsideScope } from "~/lib/places.server";
+import { requireViewer } from "~/lib/viewer.server";
 import { chooseFormat, FORMAT_HELP, problem, readFilters, tableResponse } from "~/lib/table-response.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  // The Scope is the signed-in account's: no parameter can widen it (the query layer keeps every row inside it).
+  const { scope } = requireViewer(request, context);
   const url = new URL(request.url);
   const format = chooseFormat(url, request.headers.get("Accept"));
   if (!format) return problem(400, `format=${url.searchParams.get("format")} is not supported: ${FORMAT_HELP}.`);
   const filters = readFilters(url, PRIORITY_FILTERS, ["format", "grain"]);
   if (filters instanceof Response) return filters;
+  const outside = await outsideScope(getDatabase(), scope, filters);
+  if (outside) return problem(403, outside);
   const grain = (url.searchParams.get("grain") ?? "capability") as PriorityGrain;
   try {
-    return tableResponse(await queryPriorities(getDatabase(), NATIONAL, filters, undefined, grain), format, "priorities.csv", url);
+    return tableResponse(await queryPriorities(getDatabase(), scope, filters, undefined, grain), format, "priorities.csv", url);
   } catch (error) {
     if (error instanceof QueryError) return problem(400, error.message);
     throw error;

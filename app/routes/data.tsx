@@ -12,11 +12,12 @@ import { formatCount, formatDate, formatDateTime, formatPercent } from "~/lib/fo
 import { englandCrumb, withWaveLabel } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
 import type { PublishedCount, SubmissionQuality, Withheld } from "~db/analytics/data-quality";
-import { NATIONAL } from "~db/analytics/scope";
 import { cachedPage } from "~/lib/page-cache.server";
+import { requireViewer } from "~/lib/viewer.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return cachedPage({ route: "routes/data", request, context, scope: NATIONAL }, () => dataPage(new URL(request.url), context));
+  const { scope } = requireViewer(request, context);
+  return cachedPage({ route: "routes/data", request, context, scope }, () => dataPage(new URL(request.url), context, scope));
 }
 
 export const handle: BreadcrumbHandle = {

@@ -12,12 +12,14 @@ import { frameworkExplorer } from "~/lib/framework-pages.server";
 import type { FrameworkNode } from "~/lib/framework.server";
 import { englandCrumb } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
-import { NATIONAL } from "~db/analytics/scope";
 import { cachedPage } from "~/lib/page-cache.server";
+import { requireViewer } from "~/lib/viewer.server";
 import { Select } from "~/components/FilterPanel";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return cachedPage({ route: "routes/framework._index", request, context, scope: NATIONAL }, () => frameworkExplorer(new URL(request.url)));
+  // The framework itself is the same for everyone; the page shows no figures.
+  const { scope } = requireViewer(request, context);
+  return cachedPage({ route: "routes/framework._index", request, context, scope }, () => frameworkExplorer(new URL(request.url)));
 }
 
 export const handle: BreadcrumbHandle = {

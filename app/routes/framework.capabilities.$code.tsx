@@ -14,11 +14,12 @@ import { CAPABILITY_PAGE_HIDDEN } from "~/lib/framework-links";
 import { capabilityPage } from "~/lib/framework-pages.server";
 import { englandCrumb } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
-import { NATIONAL } from "~db/analytics/scope";
 import { cachedPage } from "~/lib/page-cache.server";
+import { requireViewer } from "~/lib/viewer.server";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  return cachedPage({ route: "routes/framework.capabilities.$code", request, context, scope: NATIONAL }, () => capabilityPage(params.code ?? "", new URL(request.url)));
+  const { scope } = requireViewer(request, context);
+  return cachedPage({ route: "routes/framework.capabilities.$code", request, context, scope }, () => capabilityPage(params.code ?? "", new URL(request.url), scope));
 }
 
 type Data = Awaited<ReturnType<typeof loader>>;

@@ -10,11 +10,12 @@ import { FilterPanel } from "~/components/FilterPanel";
 import { englandCrumb, regionCrumb } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
 import { icbPage } from "~/lib/region.server";
-import { NATIONAL } from "~db/analytics/scope";
 import { cachedPage } from "~/lib/page-cache.server";
+import { requireViewer } from "~/lib/viewer.server";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  return cachedPage({ route: "routes/icbs.$code", request, context, scope: NATIONAL }, () => icbPage(params.code ?? "", new URL(request.url)));
+  const { scope } = requireViewer(request, context);
+  return cachedPage({ route: "routes/icbs.$code", request, context, scope }, () => icbPage(params.code ?? "", new URL(request.url), scope));
 }
 
 type Data = Awaited<ReturnType<typeof loader>>;

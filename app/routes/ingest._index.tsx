@@ -1,13 +1,13 @@
 // Load exports: upload one or more files for a wave; they are checked (a dry run) before anything
-// is loaded. Served only while the server is bound to loopback (app/lib/ingest-access.server.ts).
+// is loaded. For administrators (app/lib/ingest-access.server.ts).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ReactNode } from "react";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
 import { ErrorSummary } from "~/components/ErrorSummary";
 import { IngestResults, rejectedItems } from "~/components/IngestResults";
-import { LoopbackNotice } from "~/components/IngestParts";
 import { FILES_FIELD, type FieldError, NEW_WAVE } from "~/lib/ingest-form";
+import { CSRF_FIELD } from "~/lib/csrf-field";
 import { ingestForm, uploadFiles } from "~/lib/ingest.server";
 import { englandCrumb } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
@@ -36,7 +36,7 @@ function fieldError(errors: FieldError[], field: FieldError["field"]) {
 }
 
 export default function LoadExportsPage() {
-  const { waves, closedWaves, limitMb, embedded, extensions } = useLoaderData<typeof loader>();
+  const { waves, closedWaves, limitMb, embedded, extensions, csrf } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [search] = useSearchParams();
   const navigation = useNavigation();
@@ -49,7 +49,6 @@ export default function LoadExportsPage() {
   return (
     <>
       <h1>Load exports</h1>
-      <LoopbackNotice />
       {search.get("cancelled") && !result ? (
         <Banner id="cancelled-title">The upload was cancelled and its files deleted. Nothing was loaded.</Banner>
       ) : null}
@@ -72,6 +71,7 @@ export default function LoadExportsPage() {
       ) : null}
 
       <Form method="post" encType="multipart/form-data" className="app-upload-form">
+        <input type="hidden" name={CSRF_FIELD} value={csrf} />
         <div className={`nhsuk-form-group${errors.some((e) => e.field === "files") ? " nhsuk-form-group--error" : ""}`}>
           <label className="nhsuk-label nhsuk-label--m" htmlFor={FILES_FIELD}>
             Export files

@@ -4,7 +4,6 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
 import { DataTable } from "~/components/DataTable";
-import { LoopbackNotice } from "~/components/IngestParts";
 import { Tag } from "~/components/IngestResults";
 import { formatCount, formatDateTime, waveName } from "~/lib/format";
 import { historyPage } from "~/lib/ingest.server";
@@ -57,7 +56,6 @@ export default function IngestHistoryPage() {
   return (
     <>
       <h1>Ingest history</h1>
-      <LoopbackNotice />
       <p>
         Newest first. A file is the complete submission of each organisation it holds for its wave: loading a later file for
         the same organisation and wave supersedes the earlier one, whose figures then leave the dashboards.

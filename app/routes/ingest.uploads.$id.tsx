@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
 import { ErrorSummary } from "~/components/ErrorSummary";
-import { LoopbackNotice } from "~/components/IngestParts";
+import { CSRF_FIELD } from "~/lib/csrf-field";
 import { IngestResults, rejectedItems, Tag } from "~/components/IngestResults";
 import { formatCount, formatDateTime } from "~/lib/format";
 import { confirmUpload, uploadPage } from "~/lib/ingest.server";
@@ -119,7 +119,6 @@ export default function UploadPage() {
         Check the files
         <span className="nhsuk-caption-l nhsuk-caption--bottom">Nothing has been loaded yet</span>
       </h1>
-      <LoopbackNotice />
       {rejected ? (
         <ErrorSummary
           title={`${count(rejected, "file")} cannot be loaded`}
@@ -161,6 +160,7 @@ export default function UploadPage() {
         the history as superseded. Each file loads whole or not at all. The uploaded files are deleted afterwards.
       </p>
       <Form method="post" className="nhsuk-button-group">
+        <input type="hidden" name={CSRF_FIELD} value={upload.csrf} />
         <button className="nhsuk-button" type="submit" name="intent" value="load" disabled={loading}>
           {loading ? "Loading…" : upload.loadable === 1 ? "Load this file" : "Load these files"}
         </button>

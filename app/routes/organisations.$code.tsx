@@ -15,11 +15,12 @@ import { englandCrumb, icbCrumb, regionCrumb } from "~/lib/links";
 import { sortQuery } from "~/lib/organisation-figures";
 import { organisationPage } from "~/lib/organisation.server";
 import { pageTitle } from "~/lib/page-title";
-import { NATIONAL } from "~db/analytics/scope";
 import { cachedPage } from "~/lib/page-cache.server";
+import { requireViewer } from "~/lib/viewer.server";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  return cachedPage({ route: "routes/organisations.$code", request, context, scope: NATIONAL }, () => organisationPage(params.code ?? "", new URL(request.url)));
+  const { scope } = requireViewer(request, context);
+  return cachedPage({ route: "routes/organisations.$code", request, context, scope }, () => organisationPage(params.code ?? "", new URL(request.url), scope));
 }
 
 type Data = Awaited<ReturnType<typeof loader>>;

@@ -10,11 +10,12 @@ import { FilterPanel } from "~/components/FilterPanel";
 import { pageTitle } from "~/lib/page-title";
 import { regionPage } from "~/lib/region.server";
 import { englandCrumb } from "~/lib/links";
-import { NATIONAL } from "~db/analytics/scope";
 import { cachedPage } from "~/lib/page-cache.server";
+import { requireViewer } from "~/lib/viewer.server";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  return cachedPage({ route: "routes/regions.$code", request, context, scope: NATIONAL }, () => regionPage(params.code ?? "", new URL(request.url)));
+  const { scope } = requireViewer(request, context);
+  return cachedPage({ route: "routes/regions.$code", request, context, scope }, () => regionPage(params.code ?? "", new URL(request.url), scope));
 }
 
 type Data = Awaited<ReturnType<typeof loader>>;

@@ -15,11 +15,12 @@ import { isNarrowed } from "~/lib/filters";
 import { pageTitle } from "~/lib/page-title";
 import { areaCrumbs } from "~/lib/staff-group-links";
 import { staffGroupPage } from "~/lib/staff-group.server";
-import { NATIONAL } from "~db/analytics/scope";
 import { cachedPage } from "~/lib/page-cache.server";
+import { requireViewer } from "~/lib/viewer.server";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  return cachedPage({ route: "routes/staff-groups.$code", request, context, scope: NATIONAL }, () => staffGroupPage(params.code ?? "", new URL(request.url)));
+  const { scope } = requireViewer(request, context);
+  return cachedPage({ route: "routes/staff-groups.$code", request, context, scope }, () => staffGroupPage(params.code ?? "", new URL(request.url), scope));
 }
 
 type Data = Awaited<ReturnType<typeof loader>>;

@@ -108,51 +108,56 @@ describe("the page cache", () => {
 
 describe("kept documents", () => {
   const doc = (html: string, others = "[]"): KeptDocument => ({ body: Buffer.from(html), headers: { "Content-Type": "text/html" }, others });
-  const REGION = JSON.stringify({ kind: "region", code: "Y56" });
-  const NATIONAL_KEY = JSON.stringify(NATIONAL);
+  // Viewers' keys (viewerKey): the same address is another document for another account or Scope.
+  const NATIONAL_KEY = JSON.stringify([1, "national", false]);
+  const REGION = JSON.stringify([2, "region:Y56", false]);
 
-  it("are found by address, Scope and data version, and only for a result the cache holds", async () => {
+  it("are found by address, viewer and data version, and only for a result the cache holds", async () => {
     const cache = new PageCache();
-    const { value: page } = await cache.get("k", "v1", async () => ({ figures: 1 }), NATIONAL_KEY);
-    cache.keepDocument(page, "/regions/Y56?wave=W", doc("<p>national</p>"));
+    const { value: page } = await cache.get("k", "v1", async () => ({ figures: 1 }));
+    cache.keepDocument(page, "/regions/Y56?wave=W", NATIONAL_KEY, doc("<p>national</p>"));
     expect(cache.document("/regions/Y56?wave=W", NATIONAL_KEY, "v1")?.body.toString()).toBe("<p>national</p>");
-    // Another Scope, another address (however close) or another version: nothing.
+    // Another viewer, another address (however close) or another version: nothing.
     expect(cache.document("/regions/Y56?wave=W", REGION, "v1")).toBeUndefined();
     expect(cache.document("/regions/Y56", NATIONAL_KEY, "v1")).toBeUndefined();
     expect(cache.document("/regions/Y56?wave=W", NATIONAL_KEY, "v2")).toBeUndefined();
     // A result the cache does not hold is never kept.
-    cache.keepDocument({ figures: 1 }, "/elsewhere", doc("<p>stray</p>"));
+    cache.keepDocument({ figures: 1 }, "/elsewhere", NATIONAL_KEY, doc("<p>stray</p>"));
     expect(cache.document("/elsewhere", NATIONAL_KEY, "v1")).toBeUndefined();
+    // The same result seen by another viewer (whose name the header shows) is another document.
+    cache.keepDocument(page, "/regions/Y56?wave=W", REGION, doc("<p>regional</p>"));
+    expect(cache.document("/regions/Y56?wave=W", REGION, "v1")?.body.toString()).toBe("<p>regional</p>");
+    expect(cache.document("/regions/Y56?wave=W", NATIONAL_KEY, "v1")?.body.toString()).toBe("<p>national</p>");
     // Rendered with other routes' data than asked for: not the same document.
-    expect(cache.documentOf(page, "/regions/Y56?wave=W", "[]")?.body.toString()).toBe("<p>national</p>");
-    expect(cache.documentOf(page, "/regions/Y56?wave=W", '[["root",{"ingest":true}]]')).toBeUndefined();
+    expect(cache.documentOf(page, "/regions/Y56?wave=W", NATIONAL_KEY, "[]")?.body.toString()).toBe("<p>national</p>");
+    expect(cache.documentOf(page, "/regions/Y56?wave=W", NATIONAL_KEY, '[["root",{"ingest":true}]]')).toBeUndefined();
   });
 
   it("go with their result: a new data version or eviction", async () => {
     const cache = new PageCache(2, 10_000);
-    const { value: a } = await cache.get("a", "v1", async () => ({ a: 1 }), NATIONAL_KEY);
-    cache.keepDocument(a, "/a", doc("<p>a</p>"));
+    const { value: a } = await cache.get("a", "v1", async () => ({ a: 1 }));
+    cache.keepDocument(a, "/a", NATIONAL_KEY, doc("<p>a</p>"));
     expect(cache.sizeBytes).toBe(JSON.stringify({ a: 1 }).length + "<p>a</p>".length);
-    await cache.get("b", "v1", async () => ({ b: 1 }), NATIONAL_KEY);
-    await cache.get("c", "v1", async () => ({ c: 1 }), NATIONAL_KEY); // a is the least recently used: gone
+    await cache.get("b", "v1", async () => ({ b: 1 }));
+    await cache.get("c", "v1", async () => ({ c: 1 })); // a is the least recently used: gone
     expect(cache.document("/a", NATIONAL_KEY, "v1")).toBeUndefined();
 
-    const { value: d } = await cache.get("d", "v1", async () => ({ d: 1 }), NATIONAL_KEY);
-    cache.keepDocument(d, "/d", doc("<p>d</p>"));
-    await cache.get("e", "v2", async () => ({ e: 1 }), NATIONAL_KEY);
+    const { value: d } = await cache.get("d", "v1", async () => ({ d: 1 }));
+    cache.keepDocument(d, "/d", NATIONAL_KEY, doc("<p>d</p>"));
+    await cache.get("e", "v2", async () => ({ e: 1 }));
     expect(cache.document("/d", NATIONAL_KEY, "v1")).toBeUndefined();
     expect(cache.document("/d", NATIONAL_KEY, "v2")).toBeUndefined();
   });
 
   it("count towards the bound, a few addresses per result at most", async () => {
     const cache = new PageCache(10, 1_000);
-    const { value: page } = await cache.get("k", "v1", async () => ({ p: 1 }), NATIONAL_KEY);
-    for (let i = 0; i < 12; i++) cache.keepDocument(page, `/p?i=${i}`, doc("x".repeat(50)));
+    const { value: page } = await cache.get("k", "v1", async () => ({ p: 1 }));
+    for (let i = 0; i < 12; i++) cache.keepDocument(page, `/p?i=${i}`, NATIONAL_KEY, doc("x".repeat(50)));
     expect(cache.document("/p?i=0", NATIONAL_KEY, "v1")).toBeUndefined();
     expect(cache.document("/p?i=11", NATIONAL_KEY, "v1")).toBeDefined();
     expect(cache.sizeBytes).toBe(JSON.stringify({ p: 1 }).length + 8 * 50);
     // Past the byte bound, the result and its documents go together.
-    cache.keepDocument(page, "/p?big", doc("x".repeat(900)));
+    cache.keepDocument(page, "/p?big", NATIONAL_KEY, doc("x".repeat(900)));
     expect(cache.size).toBe(0);
     expect(cache.sizeBytes).toBe(0);
     expect(cache.document("/p?i=11", NATIONAL_KEY, "v1")).toBeUndefined();

@@ -1,6 +1,7 @@
 // The ingest page, served by server.ts from the production build: in a real headless Chromium on
-// a copy of the embedded fixture (upload, dry run, load in the server process, history); on a
-// PostgreSQL clone with the load in a child process; and refused when not bound to loopback.
+// a copy of the embedded fixture in local demo mode (upload, dry run, load in the server process,
+// history); on a PostgreSQL clone, signed in as an administrator, with the load in a child
+// process; and behind sign-in when the server is not bound to loopback.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createRequire } from "node:module";
@@ -9,10 +10,12 @@ import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { uploadRoot } from "../../app/lib/uploads.server";
+import { addUser } from "../../db/access/users";
 import { openDatabase } from "../../db/client";
 import { CHROMIUM } from "../support/browser-path";
 import { screenshotPath } from "../support/screenshots";
 import { fixtureDataDir } from "../support/databases";
+import { HttpClient } from "../support/http-client";
 import { FIXTURE_WAVES, TEST_KEY } from "../support/fixture";
 import { createDatabase, dropDatabase } from "../support/postgres";
 import { type Server, startServer } from "../support/processes";
@@ -24,6 +27,7 @@ const ARGS = [
 const LATEST = FIXTURE_WAVES[FIXTURE_WAVES.length - 1].label;
 const require = createRequire(import.meta.url);
 const browserTests = process.env.BROWSER_TESTS === "1";
+const PASSWORD = "correct horse battery staple";
 
 /** A fixture file of the latest wave with every fifth rating changed: new content, same organisation. */
 function correctedCopy(dir: string, organisation: string, name: string): string {
@@ -104,7 +108,7 @@ describe.runIf(browserTests && existsSync(CHROMIUM))("ingest page in Chromium (e
     await page.goto(server.url, { waitUntil: "networkidle" });
     await page.getByRole("link", { name: "Load exports" }).click();
     await page.waitForURL(/\/ingest$/);
-    await page.getByText(/available because the server is bound to a loopback address/).waitFor();
+    await page.getByRole("heading", { name: "Load exports" }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
 
     await page.setInputFiles("#files", [...valid, badFile(files)]);
@@ -201,21 +205,26 @@ describe.runIf(browserTests && existsSync(CHROMIUM))("ingest page in Chromium (e
     await page.close();
   });
 
-  it("refuses requests a foreign page could make: another host name, or a cross-site form post", async () => {
+  it("refuses requests a foreign page could make: another host name, a cross-site form post, or a form without its token", async () => {
     const url = `${server.url}/ingest`;
-    expect(await rawRequest(url, "GET", { Host: "attacker.example" })).toBe(404);
+    // Local demo mode needs no cookie, so it answers loopback host names only (DNS rebinding).
+    expect(await rawRequest(url, "GET", { Host: "attacker.example" })).toBe(421);
     expect(await rawRequest(url, "GET", { Host: new URL(url).host })).toBe(200);
-    const upload = `${server.url}/ingest/uploads/${"0".repeat(32)}`;
+    const upload = `/ingest/uploads/${"0".repeat(32)}`;
     const form = { "Content-Type": "application/x-www-form-urlencoded" };
-    for (const origin of ["http://attacker.example", "null"]) {
-      expect(await rawRequest(upload, "POST", { ...form, Origin: origin }), origin).toBeGreaterThanOrEqual(400);
+    for (const origin of ["http://attacker.example", "null", server.url]) {
+      expect(await rawRequest(`${server.url}${upload}`, "POST", { ...form, Origin: origin }), origin).toBeGreaterThanOrEqual(400);
     }
-    expect(await rawRequest(upload, "POST", { ...form, Origin: server.url })).toBe(302);
+    const client = new HttpClient(server.url);
+    const csrf = await client.csrf("/ingest");
+    expect((await client.post(upload, { intent: "cancel" })).status).toBe(403);
+    expect((await client.post(upload, { intent: "cancel", csrf })).status).toBe(302);
   });
 });
 
 describe.runIf(browserTests && Boolean(process.env.TEST_DATABASE_URL))("ingest page on PostgreSQL: the load runs in a child process", () => {
   let server: Server;
+  let admin: HttpClient;
   let database: { name: string; url: string };
   let env: Record<string, string>;
   beforeAll(async () => {
@@ -223,7 +232,15 @@ describe.runIf(browserTests && Boolean(process.env.TEST_DATABASE_URL))("ingest p
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "capgap-data-"));
     writeFileSync(path.join(dataDir, "pseudonym.key"), `${TEST_KEY.toString("hex")}\n`, { mode: 0o600 });
     env = { DATABASE_URL: database.url, DATA_DIR: dataDir };
+    const db = await openDatabase({ url: database.url });
+    try {
+      await addUser(db, { email: "admin@example.org", role: "national", admin: true, password: PASSWORD }, { command: "test" });
+    } finally {
+      await db.close();
+    }
     server = await startServer(env);
+    admin = new HttpClient(server.url);
+    expect((await admin.signIn("admin@example.org", PASSWORD)).status).toBe(302);
   });
   afterAll(async () => {
     await server?.stop();
@@ -234,16 +251,19 @@ describe.runIf(browserTests && Boolean(process.env.TEST_DATABASE_URL))("ingest p
     const dir = mkdtempSync(path.join(os.tmpdir(), "capgap-upload-files-"));
     const file = correctedCopy(dir, "RM1", "RM1-v2.csv");
     const form = new FormData();
+    form.set("csrf", await admin.csrf("/ingest"));
     form.set("wave", LATEST);
     form.set("files", new Blob([readFileSync(file)]), "RM1-v2.csv");
-    const upload = await fetch(`${server.url}/ingest`, { method: "POST", body: form, redirect: "manual" });
+    const upload = await admin.post("/ingest", form);
     expect(upload.status).toBe(302);
     const location = upload.headers.get("location")!;
     const id = location.split("/").pop()!;
-    expect(await (await fetch(`${server.url}${location}`)).text()).toContain("valid (dry run: nothing loaded)");
+    const checked = await (await admin.get(location)).text();
+    expect(checked).toContain("valid (dry run: nothing loaded)");
     expect(existsSync(path.join(uploadRoot(env), id))).toBe(true);
 
-    const load = await fetch(`${server.url}${location}`, { method: "POST", body: new URLSearchParams({ intent: "load" }) });
+    const csrf = /name="csrf" value="([^"]+)"/.exec(checked)![1];
+    const load = await admin.post(location, { intent: "load", csrf });
     // React separates adjacent text with <!-- -->; the words are what a reader sees.
     const html = (await load.text()).replaceAll("<!-- -->", "");
     expect(load.status).toBe(200);
@@ -273,14 +293,19 @@ describe.runIf(browserTests)("ingest page when the server is not bound to loopba
     await server?.stop();
   });
 
-  it("answers 404 for the ingest pages and does not link to them", async () => {
-    for (const page of ["/ingest", "/ingest/history", `/ingest/uploads/${"0".repeat(32)}`]) {
-      expect((await fetch(`${server.url}${page}`)).status, page).toBe(404);
+  it("has no local demo mode: every page, the ingest pages included, asks for sign-in first", async () => {
+    expect(server.output()).not.toContain("Local demo mode");
+    for (const page of ["/", "/ingest", "/ingest/history", `/ingest/uploads/${"0".repeat(32)}`, "/demo"]) {
+      const response = await fetch(`${server.url}${page}`, { redirect: "manual" });
+      expect(response.status, page).toBe(page === "/demo" ? 404 : 302);
+      if (page !== "/demo") expect(response.headers.get("location"), page).toMatch(/^\/sign-in\?redirectTo=/);
     }
     const form = new FormData();
     form.set("wave", LATEST);
-    expect((await fetch(`${server.url}/ingest`, { method: "POST", body: form })).status).toBe(404);
-    const home = await (await fetch(server.url)).text();
-    expect(home).not.toContain('href="/ingest"');
+    const post = await fetch(`${server.url}/ingest`, { method: "POST", body: form, redirect: "manual" });
+    expect(post.status).toBe(302);
+    expect(post.headers.get("location")).toMatch(/^\/sign-in/);
+    const signIn = await (await fetch(`${server.url}/sign-in`)).text();
+    expect(signIn).not.toContain('href="/ingest"');
   });
 });

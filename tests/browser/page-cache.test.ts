@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { fixtureDataDir } from "../support/databases";
 import { FIXTURE_WAVES } from "../support/fixture";
+import { HttpClient } from "../support/http-client";
 import { type Server, startServer } from "../support/processes";
 
 const [EARLIER, LATEST] = FIXTURE_WAVES.map((w) => w.label);
@@ -105,14 +106,16 @@ describe.runIf(process.env.BROWSER_TESTS === "1")("page cache and Cache-Control 
     const lines = readFileSync(source, "utf8").trimEnd().split("\n");
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), "capgap-cache-")), "RAL-v2.csv");
     writeFileSync(file, `${lines.slice(0, -1).join("\n")}\n`);
+    // Local demo mode: the administrator is implicit, and forms carry this browser's CSRF token.
+    const admin = new HttpClient(server.url);
+    const csrf = await admin.csrf("/ingest");
     const upload = new FormData();
+    upload.append("csrf", csrf);
     upload.append("wave", LATEST);
     upload.append("files", new File([readFileSync(file)], "RAL-v2.csv"));
-    const uploaded = await fetch(`${server.url}/ingest`, { method: "POST", body: upload, redirect: "manual", headers: { Origin: server.url } });
+    const uploaded = await admin.post("/ingest", upload);
     expect(uploaded.status).toBe(302);
-    const confirm = new FormData();
-    confirm.append("intent", "load");
-    const loaded = await fetch(`${server.url}${uploaded.headers.get("location")}`, { method: "POST", body: confirm, headers: { Origin: server.url } });
+    const loaded = await admin.post(uploaded.headers.get("location")!, { intent: "load", csrf });
     expect(loaded.status).toBe(200);
     expect(await loaded.text()).toMatch(/loaded, replacing 1 earlier submission/);
 

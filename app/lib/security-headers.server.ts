@@ -1,0 +1,53 @@
+// Security headers on every response, and the Content-Security-Policy of HTML documents: scripts
+// only from this origin or inline with this response's nonce (Remix's own hydration scripts), so
+// an injected inline script never runs; no framing; no MIME sniffing; referrers kept on this site.
+// Styles may be inline: the SVG charts carry Plot's <style> and style attributes, which cannot run code.
+import { randomBytes } from "node:crypto";
+
+/** What a kept document holds where each response's nonce goes (as long as a nonce, [a-z0-9]). */
+export const NONCE_PLACEHOLDER = "nonceplaceholder0cspnonce0000000";
+
+/** A fresh nonce: 32 base64url characters, as long as the placeholder. */
+export function newNonce(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+/** The policy of an HTML document whose inline scripts carry `nonce`. */
+export function documentPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** Headers every response carries (documents replace the policy with documentPolicy). */
+export function baseHeaders(secure: boolean): Record<string, string> {
+  return {
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    ...(secure ? { "Strict-Transport-Security": "max-age=31536000; includeSubDomains" } : {}),
+  };
+}
+
+const PLACEHOLDER = Buffer.from(NONCE_PLACEHOLDER);
+
+/** A kept document's bytes with every placeholder replaced by `nonce` (a copy; the kept one stays as it is). */
+export function withNonce(body: Buffer, nonce: string): Buffer {
+  const out = Buffer.from(body);
+  const value = Buffer.from(nonce);
+  for (let at = out.indexOf(PLACEHOLDER); at !== -1; at = out.indexOf(PLACEHOLDER, at + PLACEHOLDER.length)) value.copy(out, at);
+  return out;
+}

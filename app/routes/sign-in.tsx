@@ -1,0 +1,73 @@
+// Sign in: email and password, or single sign-on when it is configured. Every successful sign-in
+// starts a new session (the cookie's old token, if any, ends), then returns to the page asked for.
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary } from "~/components/ErrorSummary";
+import { CSRF_FIELD } from "~/lib/csrf-field";
+import { csrfToken, requireCsrf } from "~/lib/csrf.server";
+import { getDatabase } from "~/lib/db.server";
+import { pageTitle } from "~/lib/page-title";
+import { sessionCookie, signInWithPassword } from "~/lib/sign-in.server";
+import { cookieValue, safeRedirect, SESSION_COOKIE } from "~/lib/viewer.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
+  if (context.viewer && !context.viewer.demo) throw redirect(redirectTo);
+  return { csrf: csrfToken(context, { session: false }), redirectTo, demo: context.server?.demo ?? false };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  // Before sign-in the token is the browser's, whoever the implicit demo viewer is.
+  requireCsrf(context, form.get(CSRF_FIELD), { session: false });
+  const email = String(form.get("email") ?? "");
+  const outcome = await signInWithPassword(getDatabase(), email, String(form.get("password") ?? ""), {
+    address: context.clientAddress ?? "unknown",
+    previousToken: cookieValue(request.headers.get("Cookie"), SESSION_COOKIE),
+  });
+  if (!outcome.ok) return data({ message: outcome.message, email }, { status: outcome.status });
+  return redirect(safeRedirect(String(form.get("redirectTo") ?? "")), { headers: { "Set-Cookie": sessionCookie(request, outcome.token) } });
+}
+
+export const meta: MetaFunction = () => pageTitle("Sign in");
+
+export default function SignInPage() {
+  const { csrf, redirectTo, demo } = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>();
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        {failed ? <ErrorSummary title="You could not be signed in" items={[{ href: "#email", text: failed.message }]} /> : null}
+        <h1>Sign in</h1>
+        <p>Figures are shown for the region, integrated care board or organisation your account is for.</p>
+        {demo ? (
+          <div className="nhsuk-inset-text">
+            <span className="nhsuk-u-visually-hidden">Information: </span>
+            <p>
+              This is a local demo: you can see the figures without signing in, and <a href="/demo">view them as another role</a>.
+            </p>
+          </div>
+        ) : null}
+        <Form method="post" noValidate>
+          <input type="hidden" name={CSRF_FIELD} value={csrf} />
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          <div className="nhsuk-form-group">
+            <label className="nhsuk-label" htmlFor="email">
+              Email address
+            </label>
+            <input className="nhsuk-input" id="email" name="email" type="email" autoComplete="username" spellCheck={false} defaultValue={failed?.email ?? ""} />
+          </div>
+          <div className="nhsuk-form-group">
+            <label className="nhsuk-label" htmlFor="password">
+              Password
+            </label>
+            <input className="nhsuk-input" id="password" name="password" type="password" autoComplete="current-password" />
+          </div>
+          <button className="nhsuk-button" type="submit">
+            Sign in
+          </button>
+        </Form>
+      </div>
+    </div>
+  );
+}
