@@ -393,6 +393,10 @@ await run(async () => {
       // The embedded database as `npm start` makes it: the first start loads the demo.
       const dataDir = values["demo-dir"] ?? path.join(work, "demo");
       log(`the embedded demo in ${dataDir} (the first start loads it: a few minutes)…`);
+      // The production server migrates nothing (NODE_ENV=production): set the database up first, as `npm run db:migrate` would.
+      const setup = await openDatabase({ dataDir: path.join(dataDir, "pglite") });
+      await prepareDatabase(setup, { migrateInProduction: true });
+      await setup.close();
       const { places, results, warm } = await measure({ DATA_DIR: dataDir }, port, connections, duration, miss);
       const db = await openDatabase({ dataDir: path.join(dataDir, "pglite") });
       const [{ n }] = await db.query<{ n: number }>("select count(*)::int as n from ratings");
