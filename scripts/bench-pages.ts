@@ -8,7 +8,7 @@
 // over the raw ratings table, as a generic BI tool would. Then the same on the embedded demo
 // (PGlite, loaded by the server's first start as `npm start` does). Prints Markdown tables.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { get } from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -394,6 +394,7 @@ await run(async () => {
       const dataDir = values["demo-dir"] ?? path.join(work, "demo");
       log(`the embedded demo in ${dataDir} (the first start loads it: a few minutes)…`);
       // The production server migrates nothing (NODE_ENV=production): set the database up first, as `npm run db:migrate` would.
+      mkdirSync(dataDir, { recursive: true });
       const setup = await openDatabase({ dataDir: path.join(dataDir, "pglite") });
       await prepareDatabase(setup, { migrateInProduction: true });
       await setup.close();

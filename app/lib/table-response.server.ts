@@ -3,6 +3,7 @@
 // answering with the table or a JSON problem.
 import { type Filters } from "~db/analytics/dimensions";
 import { CONTENT_TYPES, encode, type Format, FORMATS } from "~db/analytics/formats";
+import { isCachedPage } from "./page-cache.server";
 import type { GapTable } from "~db/analytics/gaps";
 
 /** A table encoding, or the metadata a CSV leaves out (the same as JSON's `meta`). */
@@ -53,10 +54,21 @@ export function tableResponse(table: GapTable, format: ResponseFormat, filename:
     headers["Content-Disposition"] = `inline; filename="${filename}"`;
     if (url) headers.Link = `<${metadataAddress(url)}>; rel="describedby"; type="application/json"`;
   }
-  const body = encode(table, format);
+  const body = encoded(table, format);
   return new Response(typeof body === "string" ? body : (body as Uint8Array<ArrayBuffer>), {
     headers: { ...headers, "Content-Type": CONTENT_TYPES[format] },
   });
+}
+
+/** Encodings of tables the page cache holds (the same object for every hit): encoded once per format. */
+const encodings = new WeakMap<GapTable, Map<string, ReturnType<typeof encode>>>();
+
+function encoded(table: GapTable, format: Exclude<ResponseFormat, "metadata">): ReturnType<typeof encode> {
+  if (!isCachedPage(table)) return encode(table, format);
+  const byFormat = encodings.get(table) ?? encodings.set(table, new Map()).get(table)!;
+  let body = byFormat.get(format);
+  if (body === undefined) byFormat.set(format, (body = encode(table, format)));
+  return body;
 }
 
 export function metadataFilename(csvFilename: string): string {

@@ -7,6 +7,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { QueryError } from "~db/analytics/dimensions";
 import { queryGaps } from "~db/analytics/gaps";
 import { getDatabase } from "~/lib/db.server";
+import { cachedPage } from "~/lib/page-cache.server";
 import { outsideScope } from "~/lib/places.server";
 import { requireViewer } from "~/lib/viewer.server";
 import { chooseFormat, FORMAT_HELP, problem, readFilters, tableResponse } from "~/lib/table-response.server";
@@ -33,7 +34,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const compareTo = url.searchParams.get("compare_to") ?? undefined;
   if (url.searchParams.has("unmatched") && !compareTo) return problem(400, "unmatched applies to a comparison: give compare_to as well.");
   try {
-    return tableResponse(await queryGaps(getDatabase(), scope, { by, filters, compareTo, ...flags }), format, "gaps.csv", url);
+    return tableResponse(
+      // Kept like a page, so a hit is its encoded bytes (app/lib/page-cache.server.ts).
+      await cachedPage({ route: "routes/api.gaps", request, context, scope }, () => queryGaps(getDatabase(), scope, { by, filters, compareTo, ...flags })), format, "gaps.csv", url);
   } catch (error) {
     if (error instanceof QueryError) return problem(400, error.message);
     throw error;

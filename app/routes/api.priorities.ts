@@ -5,6 +5,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { QueryError } from "~db/analytics/dimensions";
 import { PRIORITY_FILTERS, type PriorityGrain, queryPriorities } from "~db/analytics/priorities";
 import { getDatabase } from "~/lib/db.server";
+import { cachedPage } from "~/lib/page-cache.server";
 import { outsideScope } from "~/lib/places.server";
 import { requireViewer } from "~/lib/viewer.server";
 import { chooseFormat, FORMAT_HELP, problem, readFilters, tableResponse } from "~/lib/table-response.server";
@@ -21,7 +22,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (outside) return problem(403, outside);
   const grain = (url.searchParams.get("grain") ?? "capability") as PriorityGrain;
   try {
-    return tableResponse(await queryPriorities(getDatabase(), scope, filters, undefined, grain), format, "priorities.csv", url);
+    return tableResponse(
+      // Kept like a page, so a hit is its encoded bytes (app/lib/page-cache.server.ts).
+      await cachedPage({ route: "routes/api.priorities", request, context, scope }, () => queryPriorities(getDatabase(), scope, filters, undefined, grain)), format, "priorities.csv", url);
   } catch (error) {
     if (error instanceof QueryError) return problem(400, error.message);
     throw error;
