@@ -195,6 +195,9 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
   await pg.waitReady;
   await dropOrphanedTempTables(pg);
   type Tx = Parameters<Parameters<typeof pg.transaction>[0]>[0];
+  // Reads, and single statements on the access tables (the audit log, sessions), change no figure:
+  // an audited export or a session's touch must not make every page read the data status again.
+  const READS_OR_ACCESS_WRITES = /^\s*(select\b|(insert\s+into|update|delete\s+from)\s+(audit_events|sessions)\b)/i;
   // Counted after each statement that may write (anything but a plain select) has finished, and
   // after each transaction: a reader that saw the old count reads again.
   let changes = 0;
@@ -203,7 +206,7 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
     driver: "pglite",
     async query<T>(text: string, params: unknown[] = []) {
       const { rows } = await c.query<T>(text, params);
-      return /^\s*select\b/i.test(text) ? rows : changed(rows);
+      return READS_OR_ACCESS_WRITES.test(text) ? rows : changed(rows);
     },
     async exec(text: string) {
       changed(await c.exec(text));
