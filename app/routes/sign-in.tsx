@@ -12,8 +12,9 @@ import { cookieValue, safeRedirect, SESSION_COOKIE } from "~/lib/viewer.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
-  if (context.viewer && !context.viewer.demo) throw redirect(redirectTo);
-  return { csrf: csrfToken(context, { session: false }), redirectTo, demo: context.server?.demo ?? false };
+  // Someone signed in may sign in again (as another account): the new session replaces theirs.
+  const current = context.viewer && !context.viewer.demo ? context.viewer.user.email : null;
+  return { csrf: csrfToken(context, { session: false }), redirectTo, demo: context.server?.demo ?? false, current };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -32,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export const meta: MetaFunction = () => pageTitle("Sign in");
 
 export default function SignInPage() {
-  const { csrf, redirectTo, demo } = useLoaderData<typeof loader>();
+  const { csrf, redirectTo, demo, current } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   return (
     <div className="nhsuk-grid-row">
@@ -40,6 +41,7 @@ export default function SignInPage() {
         {failed ? <ErrorSummary title="You could not be signed in" items={[{ href: "#email", text: failed.message }]} /> : null}
         <h1>Sign in</h1>
         <p>Figures are shown for the region, integrated care board or organisation your account is for.</p>
+        {current ? <p>You are signed in as {current}. Signing in again, as this or another account, ends that session.</p> : null}
         {demo ? (
           <div className="nhsuk-inset-text">
             <span className="nhsuk-u-visually-hidden">Information: </span>

@@ -153,7 +153,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1").each(targets)("access control 
             // A data request carries its route's error inside a 200 body (single fetch).
             if (!variant.includes(".data")) expect(response.status, `${role} ${variant}`).toBe(403);
             else expect(body, `${role} ${variant}`).toMatch(/403|outside it/);
-            expect(body, `${role} ${variant}`).not.toMatch(/<svg|gap_rate|<table/);
+            expect(body, `${role} ${variant}`).not.toMatch(/<table|app-chart|gap_rate|[Gg]ap rate/);
           }
         }
       }
@@ -215,11 +215,13 @@ describe.runIf(process.env.BROWSER_TESTS === "1").each(targets)("access control 
 
   it("never serves one account's kept page to another, and names the signed-in account on each", async () => {
     const path = `/organisations/${places.organisation}?wave=${LATEST}`;
+    // Each response carries its own script nonce; the rest of a kept document is the same.
+    const withoutNonces = (html: string) => html.replace(/nonce="[^"]+"/g, 'nonce=""');
     for (const role of ROLES) {
-      const first = await (await as(role).get(path)).text();
+      const first = withoutNonces(await (await as(role).get(path)).text());
       const again = await as(role).get(path);
       expect(again.headers.get("server-timing"), role).toMatch(/page;desc="hit"/);
-      const html = await again.text();
+      const html = withoutNonces(await again.text());
       expect(html, role).toBe(first);
       expect(html, role).toContain(`${role}@example.org`);
     }
@@ -269,7 +271,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1").each(targets)("access control 
     // With its token the same form works.
     const added = await admin.post("/admin/users", { csrf: withToken, intent: "add", email: "new@example.org", role: "region", scope: places.region });
     expect(added.status).toBe(200);
-    expect(await added.text()).toMatch(/Added new@example\.org/);
+    expect((await added.text()).replaceAll("<!-- -->", "")).toMatch(/Added new@example\.org/);
   });
 
   it("ends a session on sign-out, and gives a new token at sign-in (a planted one is worthless)", async () => {
@@ -364,7 +366,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1")("local demo mode", () => {
     const demo = (await (await client.get("/demo")).text()).replaceAll("<!-- -->", "");
     const csrf = /name="csrf" value="([^"]+)"/.exec(demo)![1];
     const accounts = [...demo.matchAll(/name="account" value="(\d+)"[\s\S]*?View as ([^<(]+)(?:\(([A-Z0-9]+)\))?/g)].map((m) => ({ id: m[1], role: m[2].trim(), scope: m[3] }));
-    expect(accounts.map((a) => a.role)).toEqual(["National programme team (also an administrator)", "Regional education lead", "ICB lead", "Trust workforce planner"]);
+    expect(accounts.map((a) => a.role)).toEqual(["National programme team", "Regional education lead", "ICB lead", "Trust workforce planner"]);
     const trust = accounts[3];
     const chosen = await client.post("/demo", { csrf, account: trust.id });
     expect(chosen.status).toBe(302);
