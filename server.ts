@@ -16,7 +16,7 @@ import { type Warmer, warmingEnabled, warmPages } from "./app/lib/warm.server";
 import { demoModeAllowed, isLoopbackAddress, isLoopbackHostHeader, type ServerContext } from "./app/lib/server-context.server";
 import { resolveViewer, type Viewer, viewerKey, WARMER } from "./app/lib/viewer.server";
 import { browserToken } from "./app/lib/csrf.server";
-import { baseHeaders, documentPolicy, newNonce, withNonce } from "./app/lib/security-headers.server";
+import { documentPolicy, newNonce, withNonce, withSecurityHeaders } from "./app/lib/security-headers.server";
 import { recordRequest } from "./app/lib/audit-trail.server";
 import { openPreparedDatabase } from "./db/setup";
 import { prepareDisclosure } from "./db/analytics/disclosure";
@@ -78,7 +78,7 @@ async function main() {
   if (process.env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
   // Security headers on every response; documents name their own script nonce (app/lib/security-headers.server.ts).
   app.use((req, res, next) => {
-    res.set(baseHeaders(req.secure));
+    withSecurityHeaders(res, req.secure);
     next();
   });
   let build: ServerBuild | (() => Promise<ServerBuild>);

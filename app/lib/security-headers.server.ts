@@ -3,6 +3,7 @@
 // an injected inline script never runs; no framing; no MIME sniffing; referrers kept on this site.
 // Styles may be inline: the SVG charts carry Plot's <style> and style attributes, which cannot run code.
 import { randomBytes } from "node:crypto";
+import type { ServerResponse } from "node:http";
 
 /** What a kept document holds where each response's nonce goes (as long as a nonce, [a-z0-9]). */
 export const NONCE_PLACEHOLDER = "nonceplaceholder0cspnonce0000000";
@@ -28,10 +29,12 @@ export function documentPolicy(nonce: string): string {
   ].join("; ");
 }
 
-/** Headers every response carries (documents replace the policy with documentPolicy). */
+/** The policy of every response that names none of its own (APIs, assets, redirects): nothing may run or embed it. */
+export const FALLBACK_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** Headers every response carries; the Content-Security-Policy is added by withSecurityHeaders. */
 export function baseHeaders(secure: boolean): Record<string, string> {
   return {
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
@@ -50,4 +53,18 @@ export function withNonce(body: Buffer, nonce: string): Buffer {
   const value = Buffer.from(nonce);
   for (let at = out.indexOf(PLACEHOLDER); at !== -1; at = out.indexOf(PLACEHOLDER, at + PLACEHOLDER.length)) value.copy(out, at);
   return out;
+}
+
+/**
+ * Sets the base headers on `res`, and the fallback policy when the response names no policy of
+ * its own by the time its head is written. A document's policy must replace it, not join it: a
+ * browser enforces every policy it is sent, and Remix's adapter appends its headers to those set.
+ */
+export function withSecurityHeaders(res: ServerResponse, secure: boolean): void {
+  for (const [name, value] of Object.entries(baseHeaders(secure))) res.setHeader(name, value);
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    if (!this.hasHeader("Content-Security-Policy")) this.setHeader("Content-Security-Policy", FALLBACK_POLICY);
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse["writeHead"];
 }

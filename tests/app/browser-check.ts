@@ -1,11 +1,10 @@
 // Manual check of the pages in headless Chromium, with and without JavaScript: screenshots, axe,
 // failed or external requests, console errors. Not part of `vitest run` (needs a running server).
 //   BASE_URL=http://127.0.0.1:3101 npx tsx tests/app/browser-check.ts /tmp/ui-shots
-import { createRequire } from "node:module";
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
+import { injectAxe } from "../support/axe";
 
-const require = createRequire(import.meta.url);
 const base = process.env.BASE_URL ?? "http://127.0.0.1:3101";
 const out = process.argv[2] ?? "/tmp/ui-shots";
 const pages = (process.env.PAGES ?? "/,/?wave=2025-autumn,/regions/Y62,/organisations/RBT,/regions/XXX,/organisations/ZZZ,/?wave=nope").split(",");
@@ -34,7 +33,7 @@ for (const javaScriptEnabled of [true, false]) {
     // axe needs script execution; without JS we only take screenshots.
     let axe = "skipped (JS off)";
     if (javaScriptEnabled) {
-      await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+      await injectAxe(page);
       const result = await page.evaluate(async () => {
         const r = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[]; passes: unknown[] }> } }).axe.run();
         return { violations: r.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`), passes: r.passes.length };

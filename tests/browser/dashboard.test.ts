@@ -1,7 +1,6 @@
 // The dashboard in a real headless Chromium, served by server.ts from the production build, on a
 // copy of the fixture. Runs when /usr/bin/chromium exists (scripts/test.ts builds first).
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { type Browser, chromium } from "playwright-core";
@@ -11,13 +10,13 @@ import { screenshotPath } from "../support/screenshots";
 import { fixtureDataDir } from "../support/databases";
 import { FIXTURE_WAVES } from "../support/fixture";
 import { type Server, startServer } from "../support/processes";
+import { injectAxe } from "../support/axe";
 
 const ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run",
 ];
 const LATEST = FIXTURE_WAVES[1].label;
-const require = createRequire(import.meta.url);
 
 describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashboard in Chromium", () => {
   let server: Server;
@@ -69,7 +68,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("dashb
     const page = await browser.newPage();
     for (const path of ["/", "/regions/Y61", "/icbs/S1Y5D", "/organisations/RGT", "/data", "/methodology", "/accessibility"]) {
       await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
-      await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+      await injectAxe(page);
       const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run());
       expect(result.violations.map((v) => `${path}: ${v.id}`)).toEqual([]);
     }

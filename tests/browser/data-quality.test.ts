@@ -3,7 +3,6 @@
 // submission (so some counts are at least k): the same figures as the database, and no
 // accessibility violations (axe-core).
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +16,7 @@ import { correctedFile } from "../support/data-quality";
 import { fixtureDataDir } from "../support/databases";
 import { FIXTURE_WAVES, TEST_KEY } from "../support/fixture";
 import { type Server, startServer } from "../support/processes";
+import { injectAxe } from "../support/axe";
 
 const ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
@@ -24,7 +24,6 @@ const ARGS = [
 ];
 const LATEST = FIXTURE_WAVES[1].label;
 const K = 10;
-const require = createRequire(import.meta.url);
 
 interface Expected {
   name: string;
@@ -120,7 +119,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("data 
   it("has no accessibility violations (axe-core) on the Data page", async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/data?wave=${LATEST}`, { waitUntil: "networkidle" });
-    await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+    await injectAxe(page);
     const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run());
     expect(result.violations.map((v) => v.id)).toEqual([]);
     await page.close();

@@ -2,7 +2,6 @@
 // headless Chromium against the production build, on a copy of the fixture (two open waves). Every
 // figure is checked against /api/gaps for the same request.
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatPoints, waveName } from "../../app/lib/format";
@@ -11,13 +10,13 @@ import { fixtureDataDir } from "../support/databases";
 import { FIXTURE_WAVES } from "../support/fixture";
 import { type Server, startServer } from "../support/processes";
 import { screenshotPath } from "../support/screenshots";
+import { injectAxe } from "../support/axe";
 
 const ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run",
 ];
 const [EARLIER, LATEST] = FIXTURE_WAVES.map((w) => w.label);
-const require = createRequire(import.meta.url);
 
 // As the page writes them (en-GB, one decimal; the API's England figures are unrounded).
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -203,7 +202,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("Engla
   it("has no accessibility violations (axe-core), with and without the trend drawn", async () => {
     for (const address of ["/", "/?provisional=true", `/?compare_to=${EARLIER}&weighted=true&provisional=true`]) {
       const page = await open(address);
-      await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+      await injectAxe(page);
       const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run());
       expect(result.violations.map((v) => `${address}: ${v.id}`)).toEqual([]);
       if (address === "/") await page.screenshot({ path: screenshotPath("england-change.png"), fullPage: true });

@@ -4,7 +4,6 @@
 // process; and behind sign-in when the server is not bound to loopback.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -19,13 +18,13 @@ import { HttpClient } from "../support/http-client";
 import { FIXTURE_WAVES, TEST_KEY } from "../support/fixture";
 import { createDatabase, dropDatabase } from "../support/postgres";
 import { type Server, startServer } from "../support/processes";
+import { injectAxe } from "../support/axe";
 
 const ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run",
 ];
 const LATEST = FIXTURE_WAVES[FIXTURE_WAVES.length - 1].label;
-const require = createRequire(import.meta.url);
 const browserTests = process.env.BROWSER_TESTS === "1";
 const PASSWORD = "correct horse battery staple";
 
@@ -57,7 +56,7 @@ function badFile(dir: string): string {
 }
 
 async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  await injectAxe(page);
   const result = await page.evaluate(() =>
     (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run(),
   );

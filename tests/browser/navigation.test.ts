@@ -2,7 +2,6 @@
 // in the URL, keyboard-only navigation of the filters and the drill-down, chart tooltips, the
 // downloads under a table (CSV with its metadata, Arrow) and the printed page.
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tableFromIPC } from "apache-arrow";
 import { parse } from "csv-parse/sync";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -12,13 +11,13 @@ import { fixtureDataDir } from "../support/databases";
 import { FIXTURE_WAVES } from "../support/fixture";
 import { type Server, startServer } from "../support/processes";
 import { screenshotPath } from "../support/screenshots";
+import { injectAxe } from "../support/axe";
 
 const ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run",
 ];
 const [EARLIER, LATEST] = FIXTURE_WAVES.map((w) => w.label);
-const require = createRequire(import.meta.url);
 
 /** Presses Tab until the focused element matches `selector` (fails after `limit` presses). */
 async function tabTo(page: Page, selector: string, limit = 80): Promise<void> {
@@ -203,7 +202,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("using
   it("has no accessibility violations with the filters open and set", async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/regions/Y56?wave=${LATEST}&archetype=E&weighted=true`, { waitUntil: "networkidle" });
-    await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+    await injectAxe(page);
     const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run());
     expect(result.violations.map((v) => v.id)).toEqual([]);
     await page.close();

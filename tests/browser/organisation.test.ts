@@ -3,7 +3,6 @@
 // statements' sorting and the filters through the URL (with JavaScript off too), the downloads,
 // and axe. Runs when /usr/bin/chromium exists (scripts/test.ts builds first).
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tableFromIPC } from "apache-arrow";
 import { parse as parseCsv } from "csv-parse/sync";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -13,6 +12,7 @@ import { fixtureDataDir } from "../support/databases";
 import { FIXTURE_WAVES } from "../support/fixture";
 import { type Server, startServer } from "../support/processes";
 import { screenshotPath } from "../support/screenshots";
+import { injectAxe } from "../support/axe";
 
 const ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
@@ -23,7 +23,6 @@ const LATEST = FIXTURE_WAVES[1].label;
 const TRUST = "RM1";
 /** The fixture's only mental health trust: no peers to compare with. */
 const ALONE = "RPG";
-const require = createRequire(import.meta.url);
 
 type Row = Record<string, string | number | boolean | null>;
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -319,7 +318,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("organ
     const { page, close } = await open(`/organisations/${TRUST}`);
     for (const address of [`/organisations/${TRUST}`, `/organisations/${TRUST}?wave=${LATEST}&archetype=U&domain=5&sort=code&dir=asc`, `/organisations/${ALONE}?level=2`]) {
       await page.goto(`${server.url}${address}`, { waitUntil: "networkidle" });
-      await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+      await injectAxe(page);
       const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run());
       expect(result.violations.map((v) => `${address}: ${v.id}`)).toEqual([]);
     }

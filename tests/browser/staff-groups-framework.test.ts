@@ -2,7 +2,6 @@
 // from the production build, on a copy of the fixture. Runs when /usr/bin/chromium exists and
 // BROWSER_TESTS=1 (scripts/test.ts builds first).
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM } from "../support/browser-path";
@@ -10,13 +9,13 @@ import { fixtureDataDir, openFixture } from "../support/databases";
 import { FIXTURE_WAVES } from "../support/fixture";
 import { type Server, startServer } from "../support/processes";
 import { screenshotPath } from "../support/screenshots";
+import { injectAxe } from "../support/axe";
 
 const ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run",
 ];
 const LATEST = FIXTURE_WAVES[1].label;
-const require = createRequire(import.meta.url);
 
 interface ApiRow {
   [key: string]: string | number | boolean | null;
@@ -313,7 +312,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("staff
       await page.goto(`${server.url}${address}`, { waitUntil: "networkidle" });
       // Open every expander, so the statement tables are checked too.
       await page.evaluate(() => document.querySelectorAll("details").forEach((d) => d.setAttribute("open", "")));
-      await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+      await injectAxe(page);
       const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run());
       expect(result.violations.map((v) => `${address}: ${v.id}`)).toEqual([]);
     }
