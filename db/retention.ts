@@ -2,8 +2,10 @@
 // respondent's pseudonym, staff group, archetype, band and month, and their ratings — are deleted
 // a set number of months after publication, while every aggregate the figures are read from
 // (rollups, respondent counts, submissions, headcounts, disclosure patterns) is kept, so every
-// published figure stays as it was. Audit events older than their own period go in the same run.
+// published figure stays as it was. Audit events older than their own period, and sessions past
+// their timeouts, go in the same run.
 import { recordEvent } from "./access/audit";
+import { endExpiredSessions, type SessionLimits } from "./access/sessions";
 import type { Database, Sql } from "./client";
 import { InputError } from "./problems";
 import { refreshStatistics } from "./statistics";
@@ -31,6 +33,8 @@ export interface PurgeOptions {
   /** Only this wave (it must still be published and old enough). */
   waveLabel?: string;
   dryRun: boolean;
+  /** Sessions past either timeout are deleted (a session read after its timeout is already refused). */
+  sessions?: SessionLimits;
 }
 
 export interface WavePurge {
@@ -50,6 +54,8 @@ export interface PurgeResult {
   auditEvents: number;
   /** The audit cut-off: events before it go. */
   auditBefore: string;
+  /** Expired sessions deleted (none in a dry run). */
+  expiredSessions: number;
 }
 
 interface WaveRow {
@@ -168,7 +174,9 @@ export async function purgeRespondentData(db: Database, options: PurgeOptions): 
   }
   const audit = await purgeAuditEvents(db, options.auditMonths, options.dryRun);
   if (!options.dryRun && waves.length) await refreshStatistics(db);
+  const expiredSessions = !options.dryRun && options.sessions ? await endExpiredSessions(db, options.sessions) : 0;
   return {
+    expiredSessions,
     waves,
     alreadyPurged: alreadyPurged.map((w) => ({ wave: w.label, purgedAt: w.purgedAt! })),
     auditEvents: audit.count,

@@ -1,4 +1,5 @@
 // npm run purge -- [--older-than-months N] [--dry-run] [--wave <label>]
+import { sessionLimits } from "../db/access/sessions";
 import { DEFAULT_AUDIT_RETENTION_MONTHS, DEFAULT_RETENTION_MONTHS, parseMonths, purgeRespondentData } from "../db/retention";
 import { args, run, UsageError, withDatabase } from "./cli";
 
@@ -7,7 +8,8 @@ const USAGE = `Usage: npm run purge -- [--older-than-months N] [--dry-run] [--wa
 Deletes the respondent-level rows (respondents and their ratings) of every published wave published
 more than N months ago (default RETENTION_MONTHS, ${DEFAULT_RETENTION_MONTHS}); the aggregates every figure is read
 from are kept, so published figures do not change. --wave limits it to one wave, which must be
-published and old enough. Audit events older than AUDIT_RETENTION_MONTHS (${DEFAULT_AUDIT_RETENTION_MONTHS}) are deleted too.
+published and old enough. Audit events older than AUDIT_RETENTION_MONTHS (${DEFAULT_AUDIT_RETENTION_MONTHS}) and expired
+sessions are deleted too.
 --dry-run prints what would be deleted. Exit code 0: done; 1: refused; 2: usage or configuration.`;
 
 const count = (n: number) => n.toLocaleString("en-GB");
@@ -31,7 +33,7 @@ await run(async () => {
   }
   const dryRun = values["dry-run"] ?? false;
   const result = await withDatabase(values.wait, ({ db }) =>
-    purgeRespondentData(db, { olderThanMonths, auditMonths, waveLabel: values.wave, dryRun }),
+    purgeRespondentData(db, { olderThanMonths, auditMonths, waveLabel: values.wave, dryRun, sessions: sessionLimits() }),
   );
   const verb = dryRun ? "Would delete" : "Deleted";
   for (const w of result.waves) {
@@ -44,5 +46,6 @@ await run(async () => {
     console.log(`No published wave's respondent-level rows are due: none was published more than ${olderThanMonths} months ago and still holds them.`);
   }
   console.log(`${verb} ${count(result.auditEvents)} audit events from before ${result.auditBefore.slice(0, 10)} (AUDIT_RETENTION_MONTHS ${auditMonths}).`);
+  if (!dryRun) console.log(`Deleted ${count(result.expiredSessions)} expired sessions.`);
   if (dryRun) console.log("Dry run: nothing was deleted.");
 });

@@ -46,6 +46,7 @@ describe("purge command", () => {
     expect(done.status, done.stderr).toBe(0);
     expect(done.stdout).toContain(dry.stdout.split("\n")[0].replace("Would delete", "Deleted"));
     expect(done.stdout).toMatch(/Deleted \d+ audit events from before \d{4}-\d{2}-\d{2} \(AUDIT_RETENTION_MONTHS 24\)/);
+    expect(done.stdout).toMatch(/^Deleted \d+ expired sessions\.$/m);
 
     const again = runScript("purge", ["--wave", EARLIER], env);
     expect(again.status).toBe(0);

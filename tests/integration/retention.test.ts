@@ -156,4 +156,17 @@ describe.each(TARGETS)("retention purge on %s", (target) => {
     const [event] = await searchEvents(t.db, { action: "purge" });
     expect(event.detail).toMatchObject({ command: "purge", audit_events: 1 });
   });
+
+  it("deletes sessions past their timeouts, and none in a dry run", async () => {
+    const [{ id }] = await t.db.query<{ id: number }>("insert into users (email, role) values ('planner@example.org', 'national') returning id");
+    await t.db.query(
+      `insert into sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) values
+         ('old', $1, 'x', now() - interval '1 day', now() - interval '1 day'), ('live', $1, 'y', now(), now())`,
+      [id],
+    );
+    const sessions = { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 };
+    expect((await purgeRespondentData(t.db, { ...OPTIONS, dryRun: true, sessions })).expiredSessions).toBe(0);
+    expect((await purgeRespondentData(t.db, { ...OPTIONS, sessions })).expiredSessions).toBe(1);
+    expect(await t.db.query("select token_hash from sessions where user_id = $1", [id])).toEqual([{ token_hash: "live" }]);
+  });
 });
