@@ -7,11 +7,16 @@ import { queryDataQuality } from "../../db/analytics/data-quality";
 import { clearGapCache, type GapRequest, type GapTable, queryFunnel, queryGaps } from "../../db/analytics/gaps";
 import { clearPriorityCache, queryPriorities } from "../../db/analytics/priorities";
 import { NATIONAL } from "../../db/analytics/scope";
+import { readMigrations } from "../../db/migrate";
 import { purgeRespondentData } from "../../db/retention";
+import { importCrosswalk } from "../../ingest/crosswalk";
+import { ingestFiles } from "../../ingest/ingest";
 import { setWave } from "../../ingest/waves";
 import { withdrawSubmission } from "../../ingest/withdraw";
+import { EARLIER_VERSION, importLaterVersion, LATER_VERSION, PAIRS_FILE } from "../support/crosswalk";
+import { correctedFile } from "../support/data-quality";
 import { openFixture, TARGETS, type TestDatabase } from "../support/databases";
-import { FIXTURE_WAVES } from "../support/fixture";
+import { FIXTURE_WAVES, TEST_KEY } from "../support/fixture";
 
 const [EARLIER, LATEST] = FIXTURE_WAVES.map((w) => w.label);
 const K = 10;
@@ -61,7 +66,15 @@ describe.each(TARGETS)("retention purge on %s", (target) => {
   });
   afterAll(() => t.close());
 
-  it("keeps respondent counts equal to the respondents the load wrote", async () => {
+  it("keeps respondent counts equal to the respondents the load wrote, those with no required rating included", async () => {
+    // A corrected file with empty and unrequired-only respondents supersedes RM1's latest submission.
+    const [outcome] = await ingestFiles(t.db, [await correctedFile(t.db, "RM1")], { waveLabel: LATEST, key: TEST_KEY, log: () => {} });
+    expect(outcome.status).toBe("loaded");
+    const [{ noRequired }] = await t.db.query<{ noRequired: number }>(
+      `select sum(no_required)::int as "noRequired" from submissions s join waves w on w.id = s.wave_id where w.label = $1 and s.status = 'current'`,
+      [LATEST],
+    );
+    expect(noRequired).toBeGreaterThan(0);
     const direct = await t.db.query(
       `select wave_id, organisation_code, staff_group_code, archetype_code, band_code, count(*)::int as n
        from respondents group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`,
@@ -71,6 +84,12 @@ describe.each(TARGETS)("retention purge on %s", (target) => {
        from respondent_counts order by 1, 2, 3, 4, 5`,
     );
     expect(kept).toEqual(direct);
+    // Migration 0015's backfill gives the same counts from the respondents of a database loaded before it.
+    await t.db.query("delete from respondent_counts");
+    const backfill = readMigrations().find((m) => m.tag.endsWith("_wave_published_at"))!;
+    await t.db.exec(backfill.statements.find((statement) => statement.includes('INSERT INTO "respondent_counts"'))!);
+    expect(await t.db.query(`select wave_id, organisation_code, staff_group_code, archetype_code, band_code, respondents as n
+       from respondent_counts order by 1, 2, 3, 4, 5`)).toEqual(direct);
   });
 
   it("refuses an open or closed wave, and a wave published too recently", async () => {
@@ -126,6 +145,10 @@ describe.each(TARGETS)("retention purge on %s", (target) => {
 
   it("keeps a purged wave published, refuses to rebuild it, and still withdraws from it", async () => {
     await expect(t.db.transaction((tx) => setWave(tx, EARLIER, { status: "open" }))).rejects.toThrow("respondent-level rows were deleted");
+    await importLaterVersion(t.db);
+    await expect(importCrosswalk(t.db, PAIRS_FILE, EARLIER_VERSION, LATER_VERSION)).rejects.toThrow(`the respondent-level rows of wave ${EARLIER}`);
+    const [{ n }] = await t.db.query<{ n: number }>("select count(*)::int as n from crosswalks");
+    expect(n).toBe(0);
     const [{ organisation }] = await t.db.query<{ organisation: string }>(
       "select organisation_code as organisation from submissions s join waves w on w.id = s.wave_id where w.label = $1 and s.status = 'current' order by 1 limit 1",
       [EARLIER],
