@@ -166,6 +166,10 @@ export const waves = pgTable(
     windowEnd: date("window_end").notNull(),
     status: text("status").notNull().default("open"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** When the status last became published (null while open or closed): retention counts from it. */
+    publishedAt: timestamp("published_at", { withTimezone: true }),
+    /** When `npm run purge` deleted the wave's respondent-level rows; its aggregates are kept. */
+    respondentsPurgedAt: timestamp("respondents_purged_at", { withTimezone: true }),
   },
   (t) => [
     check("waves_status", sql`${t.status} in ('open', 'closed', 'published')`),
@@ -259,6 +263,26 @@ export const respondents = pgTable(
     uniqueIndex("respondents_wave_pseudonym").on(t.waveId, t.pseudonym),
     index("respondents_submission").on(t.submissionId),
   ],
+);
+
+/**
+ * Respondents per person-axis cell (organisation × staff group × archetype × band) of a wave's
+ * current submissions, everyone in them, including those with no required rating (whom rollups do
+ * not count). Written by the load beside the rollups and replaced with them, so response rates,
+ * weights and priorities read these few rows, and still read them once the retention purge has
+ * deleted the respondents themselves. Derived, like rollups: no foreign key (decision 012).
+ */
+export const respondentCounts = pgTable(
+  "respondent_counts",
+  {
+    waveId: integer("wave_id").notNull(),
+    organisationCode: text("organisation_code").notNull(),
+    staffGroupCode: text("staff_group_code").notNull(),
+    archetypeCode: text("archetype_code").notNull(),
+    bandCode: text("band_code"),
+    respondents: integer("respondents").notNull(),
+  },
+  (t) => [index("respondent_counts_wave_organisation").on(t.waveId, t.organisationCode)],
 );
 
 /**

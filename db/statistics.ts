@@ -5,7 +5,7 @@
 // PostgreSQL would analyze eventually; doing it at once keeps the first page after a load fast.
 import type { Sql } from "./client";
 
-export const ANALYZED_TABLES = ["rollups", "capability_rollups", "attainment_rollups", "respondents", "submissions", "headcounts"] as const;
+export const ANALYZED_TABLES = ["rollups", "capability_rollups", "attainment_rollups", "respondents", "respondent_counts", "submissions", "headcounts"] as const;
 
 export async function refreshStatistics(db: Sql): Promise<void> {
   await db.query(`analyze ${ANALYZED_TABLES.join(", ")}`);

@@ -189,10 +189,18 @@ export async function importCrosswalk(db: Database, file: string | null, fromVer
     const lockWaves = await tx.query<{ label: string }>("select label from waves where framework_id in ($1, $2) order by label", [from.id, to.id]);
     for (const w of lockWaves) await tx.query("select pg_advisory_xact_lock($1, hashtext($2))", [WAVE_LOCK_CLASS, w.label]);
     await tx.query("select pg_advisory_xact_lock($1)", [CROSSWALK_LOCK_KEY]);
-    const waves = await tx.query<{ id: number; label: string }>(
-      "select id, label from waves where framework_id in ($1, $2) order by label",
+    const waves = await tx.query<{ id: number; label: string; purged: string | null }>(
+      "select id, label, to_char(respondents_purged_at, 'YYYY-MM-DD') as purged from waves where framework_id in ($1, $2) order by label",
       [from.id, to.id],
     );
+    // Crosswalked rollups are built from the ratings, which the retention purge has deleted.
+    const purged = waves.filter((w) => w.purged);
+    if (purged.length) {
+      throw new InputError(
+        `Not imported: the respondent-level rows of wave ${purged.map((w) => `${w.label} (deleted ${w.purged})`).join(", ")} ` +
+          "were deleted under the retention policy, and a crosswalk's figures are built from them; nothing changed.",
+      );
+    }
     const [{ id }] = await tx.query<{ id: number }>(
       `insert into crosswalks (from_framework_id, to_framework_id, file_name, sha256) values ($1, $2, $3, $4)
        on conflict (from_framework_id, to_framework_id)

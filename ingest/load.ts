@@ -6,6 +6,7 @@
 import path from "node:path";
 import type { Sql } from "../db/client";
 import { InputError, type Problem } from "../db/problems";
+import { WAVE_LOCK_CLASS } from "../db/waves";
 import { refreshCrosswalkRollups } from "./crosswalk-rollups";
 import { deleteRollups, insertRollups } from "./rollups";
 import { capabilityOf, ratingOf, RatingSpill } from "./spill";
@@ -19,7 +20,7 @@ import {
 import { createWave, findWave, organisationsNotInWave, refreshWave } from "./waves";
 
 /** Serialises loads into one wave across processes (PostgreSQL); PGlite has one writer anyway. */
-export const WAVE_LOCK_CLASS = 7_320_417;
+export { WAVE_LOCK_CLASS };
 
 export interface LoadRequest {
   staged: StagedFile;
@@ -153,6 +154,13 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
         where r.submission_id in (${submissions.map((s) => Number(s.id)).join(", ")}))`,
     );
   }
+  await tx.query(
+    `insert into respondent_counts (wave_id, organisation_code, staff_group_code, archetype_code, band_code, respondents)
+     select $1, organisation_code, staff_group_code, archetype_code, band_code, count(*)::int
+     from respondents where submission_id = any($2::int[])
+     group by organisation_code, staff_group_code, archetype_code, band_code`,
+    [waveId, submissions.map((s) => s.id)],
+  );
   await refreshCrosswalkRollups(tx, waveId, organisations);
   await refreshWave(tx, waveId, staged.dates);
   await checkOrganisationsOpen(tx, waveId, req.waveLabel, staged, file);

@@ -10,7 +10,7 @@ import type { Sql } from "../db/client";
 /** The grains of the rollups table; the capability grain is in capability_rollups. */
 export const ROLLUP_GRAINS = ["all", "domain", "sub_domain", "section", "level", "domain_level"];
 
-/** Removes the rollups of these organisations in the wave (before a reload, or on withdrawal). */
+/** Removes the rollups and respondent counts of these organisations in the wave (before a reload, or on withdrawal). */
 export async function deleteRollups(tx: Sql, waveId: number, organisationCodes: string[]): Promise<void> {
   // Every grain named, so the (wave, grain, organisation) index finds exactly these rows.
   await tx.query("delete from rollups where wave_id = $1 and grain = any($3::text[]) and organisation_code = any($2::text[])", [
@@ -20,6 +20,7 @@ export async function deleteRollups(tx: Sql, waveId: number, organisationCodes: 
   ]);
   await tx.query("delete from capability_rollups where wave_id = $1 and organisation_code = any($2::text[])", [waveId, organisationCodes]);
   await tx.query("delete from attainment_rollups where wave_id = $1 and organisation_code = any($2::text[])", [waveId, organisationCodes]);
+  await tx.query("delete from respondent_counts where wave_id = $1 and organisation_code = any($2::text[])", [waveId, organisationCodes]);
 }
 
 /** The columns of attainment_rollups, in the order attainmentRollupSql selects them. */

@@ -115,7 +115,22 @@ export async function setWave(tx: Sql, label: string, changes: WaveChanges): Pro
       changes.referenceDate,
     ]);
   }
-  if (changes.status !== undefined) await tx.query("update waves set status = $2 where id = $1", [wave.id, changes.status]);
+  if (changes.status !== undefined && changes.status !== "published" && wave.respondentsPurgedAt) {
+    // Nothing could be loaded or corrected from the data any more, and the figures must stay as published.
+    throw new InputError(
+      `Not changed: wave ${label}'s respondent-level rows were deleted on ${wave.respondentsPurgedAt.slice(0, 10)} ` +
+        "under the retention policy (`npm run purge`), so it stays published; its figures are kept from the aggregates.",
+    );
+  }
+  if (changes.status !== undefined) {
+    // Retention counts from publication: publishing again keeps the first date; leaving published clears it.
+    await tx.query(
+      `update waves set status = $2,
+         published_at = case when $2 = 'published' then coalesce(published_at, now()) end
+       where id = $1`,
+      [wave.id, changes.status],
+    );
+  }
   const outside = await organisationsNotInWave(tx, wave.id);
   if (outside.length) {
     throw new InputError(

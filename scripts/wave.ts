@@ -10,7 +10,16 @@ A wave's reference date orders waves and fixes which ICB and region each organis
 By default it is the median assessment month of the wave's data; --reference-date data restores that.`;
 
 const line = (w: Wave) =>
-  [w.label, w.status, w.referenceDate, w.referenceDateSource === "set" ? "set" : "from data", `${w.windowStart}..${w.windowEnd}`, w.frameworkVersion].join("\t");
+  [
+    w.label,
+    w.status,
+    w.referenceDate,
+    w.referenceDateSource === "set" ? "set" : "from data",
+    `${w.windowStart}..${w.windowEnd}`,
+    w.frameworkVersion,
+    w.publishedAt ?? "",
+    w.respondentsPurgedAt ?? "",
+  ].join("\t");
 
 await run(async () => {
   const { values, positionals } = args(
@@ -22,7 +31,7 @@ await run(async () => {
   if (values.help || !command) return void console.log(USAGE);
   if (command === "list") {
     const waves = await withDatabase(values.wait, ({ db }) => listWaves(db));
-    console.log(["label", "status", "reference_date", "source", "window", "framework"].join("\t"));
+    console.log(["label", "status", "reference_date", "source", "window", "framework", "published_at", "respondents_purged_at"].join("\t"));
     for (const w of waves) console.log(line(w));
     return;
   }

@@ -20,6 +20,9 @@ export interface WaveSummary {
   windowStart: string;
   windowEnd: string;
   frameworkVersion: string;
+  /** When the wave was published and when its respondent-level rows were deleted (ISO), or null. */
+  publishedAt: string | null;
+  respondentsPurgedAt: string | null;
 }
 
 export interface CoverageRow {
@@ -57,6 +60,8 @@ export async function dataPage(url: URL, context: AppLoadContext, scope: Scope):
     windowStart: w.windowStart,
     windowEnd: w.windowEnd,
     frameworkVersion: w.frameworkVersion,
+    publishedAt: w.publishedAt,
+    respondentsPurgedAt: w.respondentsPurgedAt,
   }));
   const k = suppressionThreshold();
   const ingestHistory = ingestAvailable(context);

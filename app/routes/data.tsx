@@ -71,9 +71,11 @@ export default function DataPage() {
             key: w.label,
             header: <Link to={withWaveLabel("/data", w.label)}>{w.name}</Link>,
             cells: [
-              <strong className={`nhsuk-tag nhsuk-tag--${STATUS[w.status].colour}`} key="status">
-                {STATUS[w.status].text}
-              </strong>,
+              <span key="status">
+                <strong className={`nhsuk-tag nhsuk-tag--${STATUS[w.status].colour}`}>{STATUS[w.status].text}</strong>
+                {w.publishedAt ? ` on ${formatDate(w.publishedAt)}` : ""}
+                {w.respondentsPurgedAt ? `; respondent-level data deleted on ${formatDate(w.respondentsPurgedAt)} (figures kept)` : ""}
+              </span>,
               `${formatDate(w.windowStart)} to ${formatDate(w.windowEnd)}`,
               formatDate(w.referenceDate),
               w.frameworkVersion,

@@ -10,11 +10,11 @@ export const DEMO_EMAIL = (role: Role) => `demo-${role}@example.invalid`;
 export async function ensureDemoAccounts(db: Sql): Promise<void> {
   const [place] = await db.query<{ region: string; icb: string; organisation: string }>(
     `select m.region_code as region, m.icb_code as icb, r.organisation_code as organisation
-     from respondents r join waves w on w.id = r.wave_id
+     from respondent_counts r join waves w on w.id = r.wave_id
      join organisation_memberships m on m.organisation_code = r.organisation_code
        and w.reference_date between m.valid_from and coalesce(m.valid_to, 'infinity'::date)
      where w.id = (select id from waves order by reference_date desc, label desc limit 1)
-     group by 1, 2, 3 order by count(*) desc limit 1`,
+     group by 1, 2, 3 order by sum(r.respondents) desc, 3 limit 1`,
   );
   const accounts: [Role, string | null][] = [["national", null]];
   if (place) accounts.push(["region", place.region], ["icb", place.icb], ["organisation", place.organisation]);

@@ -29,12 +29,16 @@ export interface Coverage {
   label: string;
 }
 
-/** A wave's post-strata: headcount (summed over bands) beside its respondents, placed at the reference date. */
+/**
+ * A wave's post-strata: headcount (summed over bands) beside its respondents, placed at the
+ * reference date. Respondents come from the kept counts, not the respondents table, so the figures
+ * stand after the retention purge.
+ */
 export async function strataOf(db: Sql, waveId: number): Promise<Stratum[]> {
   return db.query<Stratum>(
     `with n as (
-       select organisation_code, staff_group_code, count(*)::int as respondents
-       from respondents where wave_id = $1 group by 1, 2),
+       select organisation_code, staff_group_code, sum(respondents)::int as respondents
+       from respondent_counts where wave_id = $1 group by 1, 2),
      h as (
        select organisation_code, staff_group_code, sum(headcount)::int as headcount
        from headcounts where wave_id = $1 group by 1, 2)

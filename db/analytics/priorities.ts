@@ -119,11 +119,11 @@ async function capabilityCounts(db: Sql, waveId: number, names: Map<string, stri
   return out;
 }
 
-/** Respondents of the wave by organisation × staff group × archetype. */
+/** Respondents of the wave by organisation × staff group × archetype (kept counts: they outlive the retention purge). */
 function archetypeCounts(db: Sql, waveId: number) {
   return db.query<{ organisation: string; staffGroup: string; archetype: string; respondents: number }>(
-    `select organisation_code as organisation, staff_group_code as "staffGroup", archetype_code as archetype, count(*)::int as respondents
-     from respondents where wave_id = $1 group by 1, 2, 3`,
+    `select organisation_code as organisation, staff_group_code as "staffGroup", archetype_code as archetype, sum(respondents)::int as respondents
+     from respondent_counts where wave_id = $1 group by 1, 2, 3`,
     [waveId],
   );
 }

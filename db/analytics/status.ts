@@ -49,7 +49,7 @@ async function readDataStatus(db: Sql): Promise<DataStatus> {
                     where s.status = 'current' and b.synthetic) as synthetic,
             to_char(max(loaded_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as data_as_at,
             concat_ws('/', max(id), (select max(ended_at) from submissions), (select max(imported_at) from headcounts),
-                      (select string_agg(concat_ws(':', id, reference_date, status), ',' order by id) from waves),
+                      (select string_agg(concat_ws(':', id, reference_date, status, case when respondents_purged_at is not null then 'purged' end), ',' order by id) from waves),
                       (select string_agg(concat_ws(':', id, extract(epoch from imported_at)), ',' order by id) from crosswalks),
                       (select max(id) from frameworks), (select extract(epoch from max(loaded_at)) from reference_loads)) as version
      from batches`,

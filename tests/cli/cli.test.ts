@@ -149,7 +149,7 @@ describe("command-line entry points", () => {
     expect(run.stderr).toMatch(/Withdrew RGT from wave 2026-summer: \d+ respondents, \d+ rows deleted/);
     const waves = runScript("wave", ["list"], env);
     expect(waves.status).toBe(0);
-    expect(waves.stdout.split("\n")[0]).toBe("label\tstatus\treference_date\tsource\twindow\tframework");
+    expect(waves.stdout.split("\n")[0]).toBe("label\tstatus\treference_date\tsource\twindow\tframework\tpublished_at\trespondents_purged_at");
     expect(waves.stdout).toContain(`${LATEST}\topen\t`);
   });
 
