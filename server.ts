@@ -16,7 +16,7 @@ import { type Warmer, warmingEnabled, warmPages } from "./app/lib/warm.server";
 import { demoModeAllowed, isLoopbackAddress, isLoopbackHostHeader, type ServerContext } from "./app/lib/server-context.server";
 import { resolveViewer, type Viewer, viewerKey, WARMER } from "./app/lib/viewer.server";
 import { browserToken } from "./app/lib/csrf.server";
-import { documentPolicy, newNonce, withNonce, withSecurityHeaders } from "./app/lib/security-headers.server";
+import { withFreshNonce, withSecurityHeaders } from "./app/lib/security-headers.server";
 import { recordRequest } from "./app/lib/audit-trail.server";
 import { openPreparedDatabase } from "./db/setup";
 import { prepareDisclosure } from "./db/analytics/disclosure";
@@ -124,11 +124,10 @@ async function main() {
       if (!viewer) return next();
       keptDocument(req.originalUrl, viewerKey(viewer)).then((document) => {
         if (!document) return next();
-        const nonce = newNonce();
-        const body = withNonce(document.body, nonce);
+        const { body, policy } = withFreshNonce(document.body);
         res.writeHead(200, {
           ...document.headers,
-          "Content-Security-Policy": documentPolicy(nonce),
+          "Content-Security-Policy": policy,
           "Content-Length": body.length,
           "Server-Timing": `page;desc="hit";dur=${(performance.now() - started).toFixed(1)}, document;desc="kept"`,
         });

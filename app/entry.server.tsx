@@ -15,7 +15,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
 import { documentAddress, isCachedPage, pageCache } from "~/lib/page-cache.server";
-import { documentPolicy, newNonce, NONCE_PLACEHOLDER, withNonce } from "~/lib/security-headers.server";
+import { documentPolicy, newNonce, NONCE_PLACEHOLDER, withFreshNonce } from "~/lib/security-headers.server";
 import { viewerKey } from "~/lib/viewer.server";
 
 const ABORT_DELAY = 5_000;
@@ -44,10 +44,10 @@ export default function handleRequest(
     responseHeaders.set("Content-Type", "text/html");
     const viewer = viewerKey(loadContext.viewer);
     const kept = pageCache().documentOf(key.page, key.address, viewer, key.others);
-    const send = (body: Buffer, status: number) => {
-      const nonce = newNonce();
-      responseHeaders.set("Content-Security-Policy", documentPolicy(nonce));
-      return new Response(withNonce(body, nonce) as Uint8Array<ArrayBuffer>, { headers: responseHeaders, status });
+    const send = (kept: Buffer, status: number) => {
+      const { body, policy } = withFreshNonce(kept);
+      responseHeaders.set("Content-Security-Policy", policy);
+      return new Response(body as Uint8Array<ArrayBuffer>, { headers: responseHeaders, status });
     };
     if (kept) return send(kept.body, responseStatusCode);
     return render(request, remixContext, NONCE_PLACEHOLDER).then(({ html, status }) => {

@@ -36,7 +36,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const account: HeaderAccount | null = viewer
     ? { email: viewer.user.email, sees: scopeInWords(viewer.scope), demo: viewer.demo, level: viewer.scope.kind }
     : null;
-  return { synthetic: status.synthetic, dataAsAt: status.dataAsAt, ingest: ingestAvailable(context), admin: viewer?.admin ?? false, account };
+  return { synthetic: status.synthetic, dataAsAt: status.dataAsAt, ingest: ingestAvailable(context), admin: viewer?.user.admin ?? false, account };
 }
 
 

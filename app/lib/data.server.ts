@@ -42,7 +42,7 @@ export interface DataPage {
   options: WaveOption[];
   coverage: CoverageRow[];
   quality: SubmissionQuality[];
-  /** Whether the ingest pages exist here (loopback only), so submissions can link to their file's record. */
+  /** Whether the viewer administers (the ingest pages are theirs), so submissions can link to their file's record. */
   ingestHistory: boolean;
   hasHeadcount: boolean;
   lowResponseThreshold: number | null;

@@ -5,7 +5,7 @@ import type { ServerContext } from "./server-context.server";
 import { requireAdmin } from "./viewer.server";
 
 export function ingestAvailable(context: AppLoadContext): boolean {
-  return context.viewer?.admin === true;
+  return context.viewer?.user.admin === true;
 }
 
 /** The server's context for an ingest request by an administrator; 403 for anyone else, sign-in for no one. */

@@ -293,6 +293,5 @@ export async function historyPage(request: Request, context: AppLoadContext): Pr
     );
     batches = Math.max(100, row?.n ?? 0);
   }
-  // Until sign-in exists the only caller is the national team (docs/decisions/007-scope.md).
   return { history: await ingestHistory(db, scope, { batches }) };
 }

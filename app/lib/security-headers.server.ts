@@ -47,6 +47,12 @@ export function baseHeaders(secure: boolean): Record<string, string> {
 
 const PLACEHOLDER = Buffer.from(NONCE_PLACEHOLDER);
 
+/** A kept document as one response sends it: a fresh nonce in its bytes and its policy. */
+export function withFreshNonce(body: Buffer): { body: Buffer; policy: string } {
+  const nonce = newNonce();
+  return { body: withNonce(body, nonce), policy: documentPolicy(nonce) };
+}
+
 /** A kept document's bytes with every placeholder replaced by `nonce` (a copy; the kept one stays as it is). */
 export function withNonce(body: Buffer, nonce: string): Buffer {
   const out = Buffer.from(body);

@@ -13,7 +13,6 @@ import { forbidden } from "./http.server";
 export interface Viewer {
   user: User;
   scope: Scope;
-  admin: boolean;
   /** The token state-changing forms of this session carry; null for the implicit demo viewer (its forms use the browser's CSRF cookie). */
   csrfToken: string | null;
   /** Local demo mode: no sign-in; demo accounts only (never with DATABASE_URL or a non-loopback HOST). */
@@ -48,12 +47,12 @@ export const DEMO_NATIONAL = DEMO_EMAIL("national");
 export async function resolveViewer(db: Sql, cookieHeader: string | null | undefined, demo: boolean): Promise<Viewer | null> {
   const token = cookieValue(cookieHeader, SESSION_COOKIE);
   const session = token ? await readSession(db, token, sessionLimits()) : null;
-  if (session) return { user: session.user, scope: scopeOf(session.user), admin: session.user.admin, csrfToken: session.csrfToken, demo };
+  if (session) return { user: session.user, scope: scopeOf(session.user), csrfToken: session.csrfToken, demo };
   if (!demo) return null;
   const user = await findUser(db, { email: DEMO_NATIONAL });
   if (!user || user.disabledAt) return null;
   const { passwordHash: _hash, ...account } = user;
-  return { user: account, scope: scopeOf(account), admin: account.admin, csrfToken: null, demo };
+  return { user: account, scope: scopeOf(account), csrfToken: null, demo };
 }
 
 /**
@@ -63,14 +62,13 @@ export async function resolveViewer(db: Sql, cookieHeader: string | null | undef
 export const WARMER: Viewer = {
   user: { id: 0, email: "pages-warmed-by-the-server", role: "national", scopeCode: null, admin: false, hasPassword: false, oidcSubject: null, createdAt: "", disabledAt: null },
   scope: { kind: "national" },
-  admin: false,
   csrfToken: null,
   demo: false,
 };
 
 /** What tells one viewer's kept documents from another's: the account and its Scope. */
 export function viewerKey(viewer: Viewer | null | undefined): string {
-  return viewer ? JSON.stringify([viewer.user.id, describeScope(viewer.scope), viewer.admin]) : "anonymous";
+  return viewer ? JSON.stringify([viewer.user.id, describeScope(viewer.scope), viewer.user.admin]) : "anonymous";
 }
 
 /**
@@ -92,7 +90,7 @@ export function requireViewer(request: Request, context: AppLoadContext): Viewer
 /** The request's Viewer if it administers (ingest, accounts, the audit log); 403 otherwise. */
 export function requireAdmin(request: Request, context: AppLoadContext): Viewer {
   const viewer = requireViewer(request, context);
-  if (!viewer.admin) throw forbidden("This page is for administrators.");
+  if (!viewer.user.admin) throw forbidden("This page is for administrators.");
   return viewer;
 }
 

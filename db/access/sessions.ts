@@ -4,7 +4,7 @@
 // before sign-in is worth nothing after it (fixation).
 import { createHash, randomBytes } from "node:crypto";
 import type { Session as Connection, Sql } from "../client";
-import { findUser, type User } from "./users";
+import { type User, USER_COLUMNS } from "./users";
 
 export interface SessionLimits {
   idleMs: number;
@@ -41,24 +41,23 @@ const TOUCH_EVERY_MS = 60_000;
 
 /** The live session for `token`, or null (unknown, expired, or its account disabled). */
 export async function readSession(db: Sql, token: string, limits: SessionLimits, now = Date.now()): Promise<Session | null> {
-  const [row] = await db.query<{ userId: number; csrfToken: string; created: number; seen: number; disabled: boolean }>(
-    `select s.user_id as "userId", s.csrf_token as "csrfToken", extract(epoch from s.created_at) * 1000 as created,
-            extract(epoch from s.last_seen_at) * 1000 as seen, u.disabled_at is not null as disabled
+  // One query with the account: this runs for every request.
+  const [row] = await db.query<User & { csrfToken: string; created: number; seen: number }>(
+    `select ${USER_COLUMNS}, s.csrf_token as "csrfToken", extract(epoch from s.created_at) * 1000 as created,
+            extract(epoch from s.last_seen_at) * 1000 as seen
      from sessions s join users u on u.id = s.user_id where s.token_hash = $1`,
     [hashToken(token)],
   );
   if (!row) return null;
-  const created = Number(row.created);
-  const seen = Number(row.seen);
-  if (row.disabled || now - seen > limits.idleMs || now - created > limits.absoluteMs) {
+  const { csrfToken, created: createdAt, seen: seenAt, ...user } = row;
+  const created = Number(createdAt);
+  const seen = Number(seenAt);
+  if (user.disabledAt || now - seen > limits.idleMs || now - created > limits.absoluteMs) {
     await endSession(db, token);
     return null;
   }
   if (now - seen > TOUCH_EVERY_MS) await db.query("update sessions set last_seen_at = to_timestamp($2 / 1000.0) where token_hash = $1", [hashToken(token), now]);
-  const user = await findUser(db, { id: row.userId });
-  if (!user) return null;
-  const { passwordHash: _hash, ...rest } = user;
-  return { user: rest, csrfToken: row.csrfToken, createdAt: created };
+  return { user, csrfToken, createdAt: created };
 }
 
 export async function endSession(db: Sql, token: string): Promise<void> {

@@ -33,9 +33,10 @@ export interface AccountInput {
   oidcSubject?: string | null;
 }
 
-const USER_COLUMNS = `id, email, role, scope_code as "scopeCode", admin, password_hash is not null as "hasPassword",
-  oidc_subject as "oidcSubject", to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "createdAt",
-  to_char(disabled_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "disabledAt"`;
+/** A User's columns, from `users` under the alias `u` (sessions.ts reads them beside a session). */
+export const USER_COLUMNS = `u.id, u.email, u.role, u.scope_code as "scopeCode", u.admin, u.password_hash is not null as "hasPassword",
+  u.oidc_subject as "oidcSubject", to_char(u.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "createdAt",
+  to_char(u.disabled_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "disabledAt"`;
 
 /** The Scope a user sees. */
 export function scopeOf(user: Pick<User, "role" | "scopeCode">): Scope {
@@ -81,12 +82,12 @@ async function checkedAccount(db: Sql, input: AccountInput) {
 export async function findUser(db: Sql, by: { id?: number; email?: string; oidcSubject?: string }): Promise<(User & { passwordHash: string | null }) | null> {
   const [column, value] =
     by.id !== undefined ? ["id", by.id] : by.email !== undefined ? ["email", normaliseEmail(by.email)] : ["oidc_subject", by.oidcSubject ?? null];
-  const [user] = await db.query<User & { passwordHash: string | null }>(`select ${USER_COLUMNS}, password_hash as "passwordHash" from users where ${column} = $1`, [value]);
+  const [user] = await db.query<User & { passwordHash: string | null }>(`select ${USER_COLUMNS}, u.password_hash as "passwordHash" from users u where u.${column} = $1`, [value]);
   return user ?? null;
 }
 
 export function listUsers(db: Sql): Promise<User[]> {
-  return db.query<User>(`select ${USER_COLUMNS} from users order by email`);
+  return db.query<User>(`select ${USER_COLUMNS} from users u order by u.email`);
 }
 
 /** Creates an account; `actor` is who did it (an admin, or the command line). */
