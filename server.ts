@@ -19,6 +19,7 @@ import { browserToken } from "./app/lib/csrf.server";
 import { withFreshNonce, withSecurityHeaders } from "./app/lib/security-headers.server";
 import { recordRequest } from "./app/lib/audit-trail.server";
 import { openPreparedDatabase } from "./db/setup";
+import { rowSecurityActive } from "./db/access/row-security";
 import { prepareDisclosure } from "./db/analytics/disclosure";
 import { suppressionThreshold } from "./db/analytics/suppression";
 import { loadDemoIfEmpty } from "./ingest/demo";
@@ -61,6 +62,11 @@ async function main() {
   if (!dev) buildIfNeeded();
   const opened = await openPreparedDatabase({});
   registerDatabase(opened.db);
+  if (opened.db.driver === "postgres" && !process.env.DATABASE_OWNER_URL && !(await rowSecurityActive(opened.db)).active) {
+    process.stderr.write(
+      "Row-level security is not in force: the app connects as the owner of the tables. Give it a role of its own (docs/security.md, “Database roles”).\n",
+    );
+  }
   if (!process.env.DATABASE_URL) {
     await loadDemoIfEmpty(opened.db, pseudonymKey());
     if (process.env.DEMO_MODE !== "off") await ensureDemoAccounts(opened.db);

@@ -79,6 +79,15 @@ export function databaseOptionsFromEnv(env: Env = process.env): OpenOptions {
   return env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.join(dataDir(env), "pglite") };
 }
 
+/**
+ * The schema owner's connection, for migrations and for writing respondent-level rows (loads,
+ * withdrawals, the purge): DATABASE_OWNER_URL when the app has a role of its own in DATABASE_URL
+ * (row-level security, decision 026), else the same database as the app.
+ */
+export function ownerDatabaseOptionsFromEnv(env: Env = process.env): OpenOptions {
+  return env.DATABASE_URL && env.DATABASE_OWNER_URL ? { url: env.DATABASE_OWNER_URL } : databaseOptionsFromEnv(env);
+}
+
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   return options.url ? openPostgres(options.url) : openPGlite(options);
 }

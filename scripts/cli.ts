@@ -43,8 +43,9 @@ function exitCodeFor(error: unknown): number {
   return 3;
 }
 
+/** Commands connect as the owner of the tables (DATABASE_OWNER_URL when set; decision 026). */
 export async function withDatabase<T>(wait: string | undefined, fn: (opened: OpenedDatabase) => Promise<T>): Promise<T> {
-  const opened = await openPreparedDatabase({ waitSeconds: waitSeconds(wait) });
+  const opened = await openPreparedDatabase({ as: "owner", waitSeconds: waitSeconds(wait) });
   try {
     return await fn(opened);
   } finally {

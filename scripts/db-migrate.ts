@@ -5,7 +5,7 @@ import { args, run, waitSeconds } from "./cli";
 
 await run(async () => {
   const { values } = args({ wait: { type: "string" } }, "Usage: npm run db:migrate [-- --wait <seconds>]");
-  const opened = await openPreparedDatabase({ migrateInProduction: true, waitSeconds: waitSeconds(values.wait) });
+  const opened = await openPreparedDatabase({ as: "owner", migrateInProduction: true, waitSeconds: waitSeconds(values.wait) });
   process.stderr.write(`Database ${opened.db.location} is up to date.\n`);
   await opened.close();
 });

@@ -11,7 +11,7 @@ import { openDatabase, type Database } from "../../db/client";
 import { fixtureDataDir } from "../support/databases";
 import { FIXTURE_WAVES } from "../support/fixture";
 import { HttpClient } from "../support/http-client";
-import { createDatabase, dropDatabase } from "../support/postgres";
+import { createAppRole, createDatabase, dropDatabase } from "../support/postgres";
 import { type Server, startServer } from "../support/processes";
 
 const LATEST = FIXTURE_WAVES[FIXTURE_WAVES.length - 1].label;
@@ -77,6 +77,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1").each(targets)("access control 
   let server: Server;
   let places: Places;
   let database: { name: string; url: string } | null = null;
+  let appRole: Awaited<ReturnType<typeof createAppRole>> | null = null;
   const clients = new Map<string, HttpClient>();
 
   beforeAll(async () => {
@@ -85,7 +86,9 @@ describe.runIf(process.env.BROWSER_TESTS === "1").each(targets)("access control 
     if (target === "postgres") {
       database = await createDatabase(process.env.TEST_DATABASE_URL!, inject("postgresFixture")!);
       db = await openDatabase({ url: database.url });
-      env = { DATABASE_URL: database.url, PSEUDONYM_KEY: "07".repeat(32) };
+      // The app connects as its own role, under row-level security; the owner migrates and loads.
+      appRole = await createAppRole(database.url);
+      env = { DATABASE_URL: appRole.url, DATABASE_OWNER_URL: database.url, PSEUDONYM_KEY: "07".repeat(32) };
     } else {
       const dir = await fixtureDataDir();
       db = await openDatabase({ dataDir: `${dir}/pglite` });
@@ -108,6 +111,7 @@ describe.runIf(process.env.BROWSER_TESTS === "1").each(targets)("access control 
   afterAll(async () => {
     await server?.stop();
     if (database) await dropDatabase(process.env.TEST_DATABASE_URL!, database.name);
+    await appRole?.drop();
   });
 
   const as = (role: Role | "admin") => clients.get(`${role}@example.org`)!;

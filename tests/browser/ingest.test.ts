@@ -16,7 +16,7 @@ import { screenshotPath } from "../support/screenshots";
 import { fixtureDataDir } from "../support/databases";
 import { HttpClient } from "../support/http-client";
 import { FIXTURE_WAVES, TEST_KEY } from "../support/fixture";
-import { createDatabase, dropDatabase } from "../support/postgres";
+import { createAppRole, createDatabase, dropDatabase } from "../support/postgres";
 import { type Server, startServer } from "../support/processes";
 import { injectAxe } from "../support/axe";
 
@@ -225,12 +225,15 @@ describe.runIf(browserTests && Boolean(process.env.TEST_DATABASE_URL))("ingest p
   let server: Server;
   let admin: HttpClient;
   let database: { name: string; url: string };
+  let appRole: Awaited<ReturnType<typeof createAppRole>> | undefined;
   let env: Record<string, string>;
   beforeAll(async () => {
     database = await createDatabase(process.env.TEST_DATABASE_URL!, inject("postgresFixture")!);
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "capgap-data-"));
     writeFileSync(path.join(dataDir, "pseudonym.key"), `${TEST_KEY.toString("hex")}\n`, { mode: 0o600 });
-    env = { DATABASE_URL: database.url, DATA_DIR: dataDir };
+    // The server as its own role under row-level security: the check runs in it, the load as the owner.
+    appRole = await createAppRole(database.url);
+    env = { DATABASE_URL: appRole.url, DATABASE_OWNER_URL: database.url, DATA_DIR: dataDir };
     const db = await openDatabase({ url: database.url });
     try {
       await addUser(db, { email: "admin@example.org", role: "national", admin: true, password: PASSWORD }, { command: "test" });
@@ -244,6 +247,7 @@ describe.runIf(browserTests && Boolean(process.env.TEST_DATABASE_URL))("ingest p
   afterAll(async () => {
     await server?.stop();
     if (database) await dropDatabase(process.env.TEST_DATABASE_URL!, database.name);
+    await appRole?.drop();
   });
 
   it("uploads a file, checks it in the server and loads it with npm run ingest", async () => {

@@ -35,3 +35,17 @@ export async function createDatabase(url: string, template?: string): Promise<{ 
   await admin(url, (db) => db.query(`create database ${name}${template ? ` template ${template}` : ""}`));
   return { name, url: databaseUrl(url, name) };
 }
+
+/**
+ * A login role of the app's own for `url`'s database (row-level security applies to it; the
+ * owner grants it its privileges when it migrates): the database's URL as that role, and how to
+ * drop the role once the database is gone.
+ */
+export async function createAppRole(url: string): Promise<{ role: string; url: string; drop(): Promise<void> }> {
+  const role = `capgap_app_${randomBytes(4).toString("hex")}`;
+  await admin(url, (db) => db.query(`create role ${role} login`));
+  const u = new URL(url);
+  u.username = role;
+  u.password = "";
+  return { role, url: u.toString(), drop: () => admin(url, (db) => db.query(`drop role if exists ${role}`)).then(() => {}) };
+}
