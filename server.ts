@@ -1,7 +1,8 @@
 // The web server: prepares the database (migrations, reference data, bundled framework, and on
 // the embedded default a demo dataset when it holds no submissions), then serves the Remix app.
-// It binds HOST (default 127.0.0.1: nothing is exposed until access control exists) and PORT
-// (default 3000), and closes the database and exits on SIGTERM/SIGINT.
+// It binds HOST (default 127.0.0.1; on any other address every request needs sign-in, as local
+// demo mode runs on loopback only) and PORT (default 3000), and closes the database and exits on
+// SIGTERM/SIGINT.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";

@@ -79,6 +79,8 @@ export interface FileOutcome {
   /** How the file was read, e.g. "CSV, Windows-1252, semicolon-separated"; "" when not read. */
   format: string;
   layout: Layout | null;
+  /** Loaded: the earlier files whose submissions it replaced. */
+  superseded?: string[];
 }
 
 export async function ingestFiles(db: Database, files: string[], options: IngestOptions): Promise<FileOutcome[]> {
@@ -363,6 +365,7 @@ async function loadOne(
       message: result.replaced ? `loaded, replacing ${result.replaced} earlier submission(s)` : "loaded",
       respondents: result.respondents,
       organisations: result.organisations,
+      superseded: result.superseded,
     };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;

@@ -34,7 +34,7 @@ export interface LoadRequest {
 }
 
 export type LoadOutcome =
-  | { kind: "loaded"; batchId: number; rows: number; respondents: number; organisations: string[]; replaced: number }
+  | { kind: "loaded"; batchId: number; rows: number; respondents: number; organisations: string[]; replaced: number; superseded: string[] }
   | { kind: "already-loaded"; message: string };
 
 /** Is this exact content already in the database? Returns the message to print, or null. */
@@ -100,9 +100,12 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0) returning id`,
     [file, req.sha256, waveId, staged.rows, staged.ratingCount, respondents, staged.layout, staged.format, req.profile, req.synthetic],
   );
-  const replaced = await tx.query<{ id: number }>(
-    `update submissions set status = 'superseded', superseded_by_batch_id = $1, ended_at = now()
-     where wave_id = $2 and organisation_code = any($3::text[]) and status = 'current' returning id`,
+  // The files whose submissions this one replaces are named in the outcome and the audit log.
+  const replaced = await tx.query<{ id: number; file: string }>(
+    `with replaced as (
+       update submissions set status = 'superseded', superseded_by_batch_id = $1, ended_at = now()
+       where wave_id = $2 and organisation_code = any($3::text[]) and status = 'current' returning id, batch_id)
+     select r.id, b.file_name as file from replaced r join batches b on b.id = r.batch_id`,
     [batchId, waveId, organisations],
   );
   await deleteSubmissionData(tx, replaced.map((r) => r.id));
@@ -165,7 +168,7 @@ export async function loadStaged(tx: Sql, req: LoadRequest): Promise<LoadOutcome
   await refreshWave(tx, waveId, staged.dates);
   await checkOrganisationsOpen(tx, waveId, req.waveLabel, staged, file);
   await tx.query("update batches set seconds = $2 where id = $1", [batchId, (Date.now() - req.startedAt) / 1000]);
-  return { kind: "loaded", batchId, rows: staged.rows, respondents, organisations, replaced: replaced.length };
+  return { kind: "loaded", batchId, rows: staged.rows, respondents, organisations, replaced: replaced.length, superseded: [...new Set(replaced.map((r) => r.file))].sort() };
 }
 
 /** The staged respondents as CSV lines for COPY into respondents, with their new ids and submissions. */

@@ -46,6 +46,7 @@ export function outcomeRecord(o: FileOutcome) {
     ratings: o.ratings,
     respondents: o.respondents,
     organisations: o.organisations,
+    superseded: o.superseded ?? [],
     problemCount: o.problemCount,
     problems: o.problems.map(({ row, column, message }) => ({ row: row ?? null, column: column ?? null, message })),
     seconds: Math.round(o.seconds * 1000) / 1000,

@@ -20,6 +20,8 @@ export interface FileResult {
   rows: number;
   respondents: number;
   organisations: string[];
+  /** Earlier files whose submissions a loaded file replaced. */
+  superseded: string[];
   problemCount: number;
   problems: { row?: number | null; column?: string | null; message: string }[];
   bytes: number;
@@ -60,6 +62,7 @@ function fromOutcome(o: FileOutcome, file: RunFile): FileResult {
     rows: o.rows,
     respondents: o.respondents,
     organisations: o.organisations,
+    superseded: o.superseded ?? [],
     problemCount: o.problemCount,
     problems: o.problems.map(({ row, column, message }) => ({ row, column, message })),
     bytes: file.bytes,
@@ -103,6 +106,7 @@ interface ChildLine {
   rows?: number;
   respondents?: number;
   organisations?: string[];
+  superseded?: string[];
   problemCount?: number;
   problems?: { row?: number | null; column?: string | null; message: string }[];
   bytes?: number;
@@ -163,6 +167,7 @@ export async function loadInChild(request: RunRequest, script = path.resolve("sc
       rows: l.rows ?? 0,
       respondents: l.respondents ?? 0,
       organisations: l.organisations ?? [],
+      superseded: l.superseded ?? [],
       problemCount: l.problemCount ?? l.problems?.length ?? 0,
       problems: (l.problems ?? []).map(({ row, column, message }) => ({ row, column, message })),
       bytes: l.bytes ?? f.bytes,

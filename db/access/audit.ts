@@ -84,10 +84,19 @@ export async function recordIngest(
   db: Sql,
   actor: Actor,
   wave: string | null,
-  files: { file?: string; name?: string; status: string; organisations: string[]; respondents: number }[],
+  files: { file?: string; name?: string; status: string; organisations: string[]; respondents: number; superseded?: string[] }[],
 ): Promise<void> {
   if (!files.length) return;
   await recordEvent(db, actor, "ingest", {
-    detail: { wave, files: files.map((f) => ({ file: (f.name ?? f.file ?? "").split(/[\\/]/).pop(), status: f.status, organisations: f.organisations, respondents: f.respondents })) },
+    detail: {
+      wave,
+      files: files.map((f) => ({
+        file: (f.name ?? f.file ?? "").split(/[\\/]/).pop(),
+        status: f.status,
+        organisations: f.organisations,
+        respondents: f.respondents,
+        ...(f.superseded?.length ? { superseded: f.superseded } : {}),
+      })),
+    },
   });
 }

@@ -280,6 +280,19 @@ describe.runIf(browserTests && Boolean(process.env.TEST_DATABASE_URL))("ingest p
         `select s.status from submissions s join batches b on b.id = s.batch_id where b.file_name = 'RM1-v2.csv'`,
       );
       expect(rows).toEqual([{ status: "current" }]);
+      // The audit log names the administrator, the file and the file it superseded.
+      const [event] = await db.query<{ email: string; detail: { wave: string; files: { file: string; status: string; superseded?: string[] }[] } }>(
+        "select email, detail from audit_events where action = 'ingest' order by id desc limit 1",
+      );
+      const [replaced] = await db.query<{ file: string }>(
+        `select b.file_name as file from submissions s join batches b on b.id = s.batch_id join waves w on w.id = s.wave_id
+         where s.organisation_code = 'RM1' and s.status = 'superseded' and w.label = $1`,
+        [LATEST],
+      );
+      expect(event).toEqual({
+        email: "admin@example.org",
+        detail: { wave: LATEST, files: [{ file: "RM1-v2.csv", status: "loaded", organisations: ["RM1"], respondents: expect.any(Number), superseded: [replaced.file] }] },
+      });
     } finally {
       await db.close();
     }

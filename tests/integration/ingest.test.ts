@@ -81,8 +81,8 @@ describe.each(TARGETS)("ingest on %s", (target) => {
 
   it("supersedes an organisation's submission, and the rollups follow the new ratings", async () => {
     t = await openFixture(target);
-    const [old] = await t.db.query<{ id: number; respondents: number }>(
-      "select s.id, s.respondents from submissions s join waves w on w.id = s.wave_id where w.label = $1 and organisation_code = 'RGT' and s.status = 'current'",
+    const [old] = await t.db.query<{ id: number; respondents: number; file: string }>(
+      "select s.id, s.respondents, b.file_name as file from submissions s join waves w on w.id = s.wave_id join batches b on b.id = s.batch_id where w.label = $1 and organisation_code = 'RGT' and s.status = 'current'",
       [LATEST],
     );
     const rgtBefore = await queryGaps(t.db, NATIONAL, { by: [], filters: { wave: LATEST, organisation: "RGT" } }, 1);
@@ -90,7 +90,7 @@ describe.each(TARGETS)("ingest on %s", (target) => {
     // Everyone in the new file answers 4: RGT's gap rate must become 0 (and no cached figure survives).
     const file = variant(LATEST, "RGT", (lines) => lines.map((l) => setField(l, RATING, "4")));
     const [outcome] = await ingestFiles(t.db, [file], { waveLabel: LATEST, ...quiet });
-    expect(outcome).toMatchObject({ status: "loaded", message: "loaded, replacing 1 earlier submission(s)" });
+    expect(outcome).toMatchObject({ status: "loaded", message: "loaded, replacing 1 earlier submission(s)", superseded: [old.file] });
     const [status] = await t.db.query("select status from submissions where id = $1", [old.id]);
     expect(status).toEqual({ status: "superseded" });
     const orphans = await t.db.query("select 1 from respondents where submission_id = $1", [old.id]);
