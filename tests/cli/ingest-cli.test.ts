@@ -16,7 +16,7 @@ const SAMPLES = "tests/fixtures/profiles";
 /** Every field of the JSON line (ingest/progress.ts outcomeRecord), as docs/formats.md lists them. */
 const FIELDS = [
   "file", "name", "sha256", "status", "message", "layout", "format", "rows", "ratings", "respondents",
-  "organisations", "problemCount", "problems", "seconds", "rowsPerSecond", "bytes",
+  "organisations", "superseded", "problemCount", "problems", "seconds", "rowsPerSecond", "bytes",
 ];
 
 type Line = Record<string, unknown> & { name: string; status: string; problems: { row: number | null; column: string | null; message: string }[] };

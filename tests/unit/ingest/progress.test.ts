@@ -42,6 +42,7 @@ describe("outcomeRecord", () => {
     ratings: 2592,
     respondents: 30,
     organisations: ["RAL"],
+    superseded: ["RAL-2026-06.csv"],
     seconds: 1.23456,
     bytes: 57_694,
     format: "CSV, UTF-8, comma-separated",
@@ -62,6 +63,7 @@ describe("outcomeRecord", () => {
       ratings: 2592,
       respondents: 30,
       organisations: ["RAL"],
+      superseded: ["RAL-2026-06.csv"],
       problemCount: 0,
       problems: [],
       seconds: 1.235,
@@ -70,7 +72,7 @@ describe("outcomeRecord", () => {
     });
     expect(Object.keys(record)).toEqual([
       "file", "name", "sha256", "status", "message", "layout", "format", "rows", "ratings", "respondents",
-      "organisations", "problemCount", "problems", "seconds", "rowsPerSecond", "bytes",
+      "organisations", "superseded", "problemCount", "problems", "seconds", "rowsPerSecond", "bytes",
     ]);
   });
 
@@ -88,13 +90,14 @@ describe("outcomeRecord", () => {
       seconds: 0,
       layout: null,
       format: "",
+      superseded: undefined,
     });
     expect(record.problems).toEqual([
       { row: 7, column: "rating", message: '"9" is not a rating' },
       { row: null, column: "respondent_id", message: "holds email addresses" },
       { row: null, column: null, message: "the file has a header but no data rows" },
     ]);
-    expect(record).toMatchObject({ status: "rejected", problemCount: 45, layout: null, format: "", seconds: 0, rowsPerSecond: 0 });
+    expect(record).toMatchObject({ status: "rejected", problemCount: 45, layout: null, format: "", seconds: 0, rowsPerSecond: 0, superseded: [] });
     expect(JSON.parse(JSON.stringify(record))).toEqual(record);
   });
 });
