@@ -40,6 +40,24 @@ export class SsoSettingsError extends Error {
   }
 }
 
+/** Every variable single sign-on reads (docs/security.md). */
+export const SSO_VARIABLES = [
+  "OIDC_ISSUER",
+  "OIDC_CLIENT_ID",
+  "OIDC_CLIENT_SECRET",
+  "OIDC_CLIENT_AUTH",
+  "OIDC_PRIVATE_KEY",
+  "OIDC_KEY_ID",
+  "OIDC_PRIVATE_KEY_ALG",
+  "OIDC_REDIRECT_URI",
+  "OIDC_SCOPES",
+  "OIDC_LABEL",
+  "OIDC_USERINFO",
+  "OIDC_TRUST_EMAIL",
+  "OIDC_AUTO_PROVISION",
+  "OIDC_ORGANISATION_CLAIM",
+];
+
 const DEFAULT_SCOPES = "openid email profile";
 const DEFAULT_LABEL = "your organisation's account";
 const RSA_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"];
@@ -104,13 +122,13 @@ function assertionAlgorithm(key: KeyObject, chosen: string | undefined, problems
 }
 
 /**
- * The single sign-on settings in `env`, or null when no OIDC_ variable is set. Throws
+ * The single sign-on settings in `env`, or null when none of SSO_VARIABLES is set. Throws
  * SsoSettingsError listing every problem, each naming its variable.
  */
 export function readSsoSettings(env: Record<string, string | undefined>, readFile: (path: string) => string = (p) => readFileSync(p, "utf8")): SsoSettings | null {
   const value = (name: string) => env[name]?.trim() || undefined;
-  const given = Object.keys(env).filter((name) => name.startsWith("OIDC_") && value(name));
-  if (!given.length) return null;
+  // Only these names: another program's OIDC_ variable in the environment turns nothing on.
+  if (!SSO_VARIABLES.some((name) => value(name))) return null;
   const problems: string[] = [];
 
   const issuer = value("OIDC_ISSUER");

@@ -1,8 +1,9 @@
 // Single sign-on settings from the environment: off when no OIDC_ variable is set; a partial or
 // invalid setting is refused with every problem named by its variable, so the server stops at start.
 import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { readSsoSettings, SsoSettingsError } from "~/lib/sso-settings.server";
+import { readSsoSettings, SSO_VARIABLES, SsoSettingsError } from "~/lib/sso-settings.server";
 
 const ENTRA = {
   OIDC_ISSUER: "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0",
@@ -33,6 +34,8 @@ describe("single sign-on settings", () => {
   it("are off with no OIDC_ variable, whatever else is set", () => {
     expect(readSsoSettings({})).toBeNull();
     expect(readSsoSettings({ DATABASE_URL: "postgres://x", OIDC_LABEL: "  " })).toBeNull();
+    // Another program's variable of the same prefix is not ours.
+    expect(readSsoSettings({ OIDC_TOKEN_FOR_SOMETHING_ELSE: "x" })).toBeNull();
   });
 
   it("read an Entra ID setting with its defaults", () => {
@@ -89,6 +92,11 @@ describe("single sign-on settings", () => {
     expect(refusal({ ...ENTRA, OIDC_AUTO_PROVISION: "on" })).toMatch(/OIDC_ORGANISATION_CLAIM is not set/);
     // Every problem at once, so one restart is enough to put them right.
     expect(refusal({ OIDC_AUTO_PROVISION: "yes" })!.split("\n- ").length).toBe(5);
+  });
+
+  it("are each documented in docs/security.md", () => {
+    const documented = [...readFileSync("docs/security.md", "utf8").matchAll(/^\| `(OIDC_[A-Z_]+)` \|/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual([...SSO_VARIABLES].sort());
   });
 
   it("refuse invalid values, naming the variable", () => {
