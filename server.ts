@@ -17,6 +17,7 @@ import { type Warmer, warmingEnabled, warmPages } from "./app/lib/warm.server";
 import { demoModeAllowed, isLoopbackAddress, isLoopbackHostHeader, type ServerContext } from "./app/lib/server-context.server";
 import { resolveViewer, type Viewer, viewerKey, WARMER } from "./app/lib/viewer.server";
 import { browserToken } from "./app/lib/csrf.server";
+import { readSsoSettings } from "./app/lib/sso-settings.server";
 import { withFreshNonce, withSecurityHeaders } from "./app/lib/security-headers.server";
 import { recordRequest } from "./app/lib/audit-trail.server";
 import { openPreparedDatabase } from "./db/setup";
@@ -60,6 +61,8 @@ async function main() {
   // Taken before NODE_ENV is defaulted below: ingest runs started from the app use the environment
   // the user gave, not the one the renderer needs.
   const context: ServerContext = { loopback: false, demo: false, env: { ...process.env } };
+  // Read before anything else: a partial single sign-on setting stops the start, naming the variable.
+  context.sso = readSsoSettings(process.env);
   if (!dev) buildIfNeeded();
   const opened = await openPreparedDatabase({});
   registerDatabase(opened.db);
@@ -175,6 +178,7 @@ async function main() {
     context.loopback = isLoopbackAddress((server.address() as AddressInfo).address);
     context.demo = demoModeAllowed(context);
     if (context.demo) process.stderr.write(`Local demo mode: no sign-in, demo accounts only (DEMO_MODE=off to sign in as usual).\n`);
+    if (context.sso) process.stderr.write(`Single sign-on with ${context.sso.issuer.href}.\n`);
     // The busiest pages are rendered when the data change, not on their first view
     // (app/lib/warm.server.ts); only now, as the shell they are rendered in depends on the address bound.
     if (warmingEnabled()) warmer = warmPages(opened.db, { render: (page) => renderPage(page), log: (line) => process.stderr.write(`${line}\n`) });
@@ -193,7 +197,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  const known = ["SetupError", "LockBusyError"].includes((error as Error).constructor.name);
+  const known = ["SetupError", "LockBusyError", "SsoSettingsError"].includes((error as Error).constructor.name);
   process.stderr.write(`${known ? "Error: " + (error as Error).message : (error as Error).stack}\n`);
   process.exit(2);
 });

@@ -11,13 +11,15 @@ const lastViews = new Map<string, number>();
 
 /** Paths that are not pages or exports: assets and the browser's own requests. */
 const NOT_AUDITED = /^\/(assets\/|favicon|robots\.txt|build\/)|\.(css|js|map|ico|png|svg|woff2?)$/;
+/** Single sign-on's own steps: the sign-in is audited as such, and the callback's query holds the provider's one-time code. */
+const SIGN_IN_STEPS = /^\/sign-in\/oidc(\/|\.data$|$)/;
 
 /**
  * Records a finished request: an API answer as an export, a page as a view (at most once per
  * viewer, page and quarter hour). The warm-up's own renders and anonymous requests are not use.
  */
 export async function recordRequest(db: Sql, viewer: Viewer | null, request: { method: string; path: string; query: string; status: number }, now = Date.now()): Promise<void> {
-  if (!viewer || viewer.user.id === 0 || request.method !== "GET" || NOT_AUDITED.test(request.path)) return;
+  if (!viewer || viewer.user.id === 0 || request.method !== "GET" || NOT_AUDITED.test(request.path) || SIGN_IN_STEPS.test(request.path)) return;
   const actor = { userId: viewer.user.id, email: viewer.user.email };
   const scope = describeScope(viewer.scope);
   if (request.path.startsWith("/api/")) {

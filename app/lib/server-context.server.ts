@@ -1,5 +1,6 @@
 // What server.ts tells the app about how it was started, through Remix's load context.
 import { isIP } from "node:net";
+import type { SsoSettings } from "./sso-settings.server";
 
 export interface ServerContext {
   /** True when the server listens on a loopback address only (HOST=127.0.0.1, ::1 or localhost). */
@@ -11,6 +12,8 @@ export interface ServerContext {
    * production for React's renderer, which must not change what an ingest run requires.
    */
   env: Record<string, string | undefined>;
+  /** Single sign-on, from the OIDC_ variables read at start; null or absent when it is off. */
+  sso?: SsoSettings | null;
 }
 
 declare module "@remix-run/node" {

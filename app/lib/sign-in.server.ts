@@ -4,7 +4,7 @@
 import { recordEvent } from "~db/access/audit";
 import { hashPassword, verifyPassword } from "~db/access/passwords";
 import { endSession, sessionLimits, startSession } from "~db/access/sessions";
-import { findUser, normaliseEmail } from "~db/access/users";
+import { findUser, normaliseEmail, type User } from "~db/access/users";
 import type { Session as Connection, Sql } from "~db/client";
 import { secureAttribute } from "./csrf.server";
 import { AttemptLimiter } from "./rate-limit.server";
@@ -43,9 +43,17 @@ export async function signInWithPassword(db: Connection, email: string, password
     return { ok: false, status: 400, message: REFUSED };
   }
   perAccount.succeed(account);
-  const { token } = await startSession(db, user.id, client.previousToken);
-  await recordEvent(db, { userId: user.id, email: user.email }, "sign_in", { scope: user.scopeCode ? `${user.role}:${user.scopeCode}` : user.role, detail: { method: "password" } });
-  return { ok: true, token };
+  return { ok: true, token: await beginSession(db, user, client.previousToken, "password") };
+}
+
+/**
+ * Starts a session for an account that has just proved who it is (the token presented, if any,
+ * ends: no fixation), audits the sign-in and returns the new token for the cookie.
+ */
+export async function beginSession(db: Connection, user: Pick<User, "id" | "email" | "role" | "scopeCode">, previousToken: string | null, method: "password" | "oidc"): Promise<string> {
+  const { token } = await startSession(db, user.id, previousToken);
+  await recordEvent(db, { userId: user.id, email: user.email }, "sign_in", { scope: user.scopeCode ? `${user.role}:${user.scopeCode}` : user.role, detail: { method } });
+  return token;
 }
 
 /** The Set-Cookie header that holds a new session's token. */

@@ -14,7 +14,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
   // Someone signed in may sign in again (as another account): the new session replaces theirs.
   const current = context.viewer && !context.viewer.demo ? context.viewer.user.email : null;
-  return { csrf: csrfToken(context, { session: false }), redirectTo, demo: context.server?.demo ?? false, current };
+  const sso = context.server?.sso ? { label: context.server.sso.label } : null;
+  return { csrf: csrfToken(context, { session: false }), redirectTo, demo: context.server?.demo ?? false, current, sso };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -33,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export const meta: MetaFunction = () => pageTitle("Sign in");
 
 export default function SignInPage() {
-  const { csrf, redirectTo, demo, current } = useLoaderData<typeof loader>();
+  const { csrf, redirectTo, demo, current, sso } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   return (
     <div className="nhsuk-grid-row">
@@ -49,6 +50,15 @@ export default function SignInPage() {
               This is a local demo: you can see the figures without signing in, and <a href="/demo">view them as another role</a>.
             </p>
           </div>
+        ) : null}
+        {sso ? (
+          <>
+            {/* A link, not a form: the provider is another site, and the page's form-action allows only this one. */}
+            <a className="nhsuk-button" href={`/sign-in/oidc?redirectTo=${encodeURIComponent(redirectTo)}`} draggable="false">
+              Sign in with {sso.label}
+            </a>
+            <h2>Or sign in with your email address and password</h2>
+          </>
         ) : null}
         <Form method="post" noValidate>
           <input type="hidden" name={CSRF_FIELD} value={csrf} />

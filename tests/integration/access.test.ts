@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordEvent, searchEvents } from "../../db/access/audit";
 import { endExpiredSessions, endSession, readSession, startSession } from "../../db/access/sessions";
+import { linkSubject, PROVISIONER, provisionAccount, trustCodes } from "../../db/access/single-sign-on";
 import { addUser, changeUser, findUser, removeUser, scopeOf } from "../../db/access/users";
 import { InputError } from "../../db/problems";
 import { openFixture, TARGETS, type TestDatabase } from "../support/databases";
@@ -84,6 +85,30 @@ describe.each(TARGETS)("accounts and sessions on %s", (target) => {
     expect(stored[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored[0].token_hash).not.toContain(session.token);
     expect(await endExpiredSessions(t.db, LIMITS, Date.now() + LIMITS.absoluteMs + 1)).toBeGreaterThanOrEqual(1);
+  });
+
+  it("take from single sign-on only a link to an account, or a new organisation account for an open trust", async () => {
+    const [open, closing] = await t.db.query<{ code: string }>("select code from organisations where closed_on is null order by code limit 2");
+    await t.db.query("update organisations set closed_on = current_date - 1 where code = $1", [closing.code]);
+    const [{ code: icb }] = await t.db.query<{ code: string }>("select code from icbs order by code limit 1");
+    const [{ code: region }] = await t.db.query<{ code: string }>("select code from regions order by code limit 1");
+    expect([...(await trustCodes(t.db, [open.code, closing.code, icb, region, "ZZZ"]))]).toEqual([open.code]);
+    expect((await trustCodes(t.db, [])).size).toBe(0);
+
+    const planner = await addUser(t.db, { email: "sso.planner@example.org", role: "organisation", scope: open.code }, actor);
+    await linkSubject(t.db, planner, "subject-7");
+    expect(await findUser(t.db, { oidcSubject: "subject-7" })).toMatchObject({ email: "sso.planner@example.org", oidcSubject: "subject-7" });
+    // Linked once: a second identity cannot take the account over.
+    await expect(linkSubject(t.db, planner, "subject-8")).rejects.toThrow(/linked to another identity/);
+    expect((await searchEvents(t.db, { action: "user_change", text: "subject-7" })).map((e) => e.detail)).toEqual([
+      { user: "sso.planner@example.org", oidc_subject_linked: "subject-7", matched_by: "verified email" },
+    ]);
+
+    const made = await provisionAccount(t.db, "new.sso@example.org", open.code, "subject-9");
+    expect(made).toMatchObject({ email: "new.sso@example.org", role: "organisation", scopeCode: open.code, admin: false, hasPassword: false, oidcSubject: "subject-9" });
+    expect((await searchEvents(t.db, { action: "user_add", text: "new.sso@example.org" }))[0].detail).toMatchObject({ command: PROVISIONER.command, admin: false });
+    // The reference data decide, as for any account: an ICB's code is no organisation.
+    await expect(provisionAccount(t.db, "icb.sso@example.org", icb, "subject-10")).rejects.toThrow(/no organisation with the code/);
   });
 
   it("keep an append-only audit log of account changes, searchable", async () => {
