@@ -199,6 +199,16 @@ describe.runIf(process.env.BROWSER_TESTS === "1" && existsSync(CHROMIUM))("using
     expect(await response.text()).toContain(`compare_to=${LATEST}: compare with a wave before ${EARLIER}`);
   });
 
+  it("says that the funnel and the priorities on an area page are for the whole area when filters narrow the rest", async () => {
+    const note = "the filters above do not apply";
+    // React separates adjacent text with <!-- -->; the words are what a reader sees.
+    const narrowed = (await (await fetch(`${server.url}/regions/Y56?wave=${LATEST}&archetype=E`)).text()).replaceAll("<!-- -->", "");
+    expect(narrowed.split(note)).toHaveLength(3);
+    expect(narrowed).toContain("These priorities cover every staff group, archetype and band in London");
+    const whole = await (await fetch(`${server.url}/regions/Y56?wave=${LATEST}&weighted=true`)).text();
+    expect(whole).not.toContain(note);
+  });
+
   it("has no accessibility violations with the filters open and set", async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/regions/Y56?wave=${LATEST}&archetype=E&weighted=true`, { waitUntil: "networkidle" });
