@@ -2,7 +2,8 @@
 // and works without JavaScript; with it, Remix's <Form> navigates without a full reload. The wave
 // stays in view; the rest sit in an NHS.UK details element, open whenever one of them is set.
 import { Form, Link } from "@remix-run/react";
-import type { Option, FilterOptions } from "~/lib/filter-options.server";
+import type { FilterOptions } from "~/lib/filter-options.server";
+import { Select } from "./FormFields";
 import { isNarrowed, type PageFilterKey, type PageFilters, withFilters, NO_FILTERS } from "~/lib/filters";
 import type { WaveOption } from "~/lib/waves.server";
 
@@ -21,25 +22,6 @@ interface Props {
   keep?: Record<string, string>;
   /** Filters the page fixes itself or cannot use (e.g. the staff group on a staff group's page): not offered. */
   hide?: readonly PageFilterKey[];
-}
-
-/** A select whose first option ("All …") means the filter is not set. */
-export function Select({ id, label, value, all, options }: { id: string; label: string; value: string | null; all: string; options: Option[] }) {
-  return (
-    <div className="nhsuk-form-group">
-      <label className="nhsuk-label" htmlFor={id}>
-        {label}
-      </label>
-      <select className="nhsuk-select" id={id} name={id} defaultValue={value ?? ""} key={value ?? ""}>
-        <option value="">{all}</option>
-        {options.map((o) => (
-          <option value={o.code} key={o.code}>
-            {o.name}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
 }
 
 function keepParams(address: string, keep: Record<string, string>): string {

@@ -4,6 +4,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { AUDIT_ACTIONS, searchEvents } from "~db/access/audit";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
+import { Select, TextField } from "~/components/FormFields";
 import { getDatabase } from "~/lib/db.server";
 import { badRequest } from "~/lib/http.server";
 import { englandCrumb } from "~/lib/links";
@@ -38,43 +39,11 @@ export default function AuditPage() {
     <>
       <h1>Audit log</h1>
       <Form method="get" className="app-filter-form">
-        <div className="nhsuk-form-group">
-          <label className="nhsuk-label" htmlFor="email">
-            Account email
-          </label>
-          <input className="nhsuk-input nhsuk-u-width-one-half" id="email" name="email" type="email" defaultValue={search.email ?? ""} />
-        </div>
-        <div className="nhsuk-form-group">
-          <label className="nhsuk-label" htmlFor="action">
-            Action
-          </label>
-          <select className="nhsuk-select" id="action" name="action" defaultValue={search.action ?? ""}>
-            <option value="">Any</option>
-            {actions.map((a) => (
-              <option key={a} value={a}>
-                {a.replace(/_/g, " ")}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="nhsuk-form-group">
-          <label className="nhsuk-label" htmlFor="from">
-            From (YYYY-MM-DD)
-          </label>
-          <input className="nhsuk-input nhsuk-input--width-10" id="from" name="from" defaultValue={search.from ?? ""} />
-        </div>
-        <div className="nhsuk-form-group">
-          <label className="nhsuk-label" htmlFor="to">
-            To (YYYY-MM-DD)
-          </label>
-          <input className="nhsuk-input nhsuk-input--width-10" id="to" name="to" defaultValue={search.to ?? ""} />
-        </div>
-        <div className="nhsuk-form-group">
-          <label className="nhsuk-label" htmlFor="text">
-            Scope, page or file containing
-          </label>
-          <input className="nhsuk-input nhsuk-u-width-one-half" id="text" name="text" defaultValue={search.text ?? ""} />
-        </div>
+        <TextField id="email" label="Account email" width="nhsuk-u-width-one-half" type="email" defaultValue={search.email ?? ""} />
+        <Select id="action" label="Action" value={search.action ?? null} all="Any" options={actions.map((a) => ({ code: a, name: a.replace(/_/g, " ") }))} />
+        <TextField id="from" label="From (YYYY-MM-DD)" width="nhsuk-input--width-10" defaultValue={search.from ?? ""} />
+        <TextField id="to" label="To (YYYY-MM-DD)" width="nhsuk-input--width-10" defaultValue={search.to ?? ""} />
+        <TextField id="text" label="Scope, page or file containing" width="nhsuk-u-width-one-half" defaultValue={search.text ?? ""} />
         <button className="nhsuk-button nhsuk-button--secondary" type="submit">
           Search
         </button>

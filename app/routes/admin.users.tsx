@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import type { BreadcrumbHandle } from "~/components/Breadcrumbs";
 import { ErrorSummary } from "~/components/ErrorSummary";
+import { Select, TextField } from "~/components/FormFields";
 import { accountAction, accountsPage } from "~/lib/accounts.server";
 import { CSRF_FIELD } from "~/lib/csrf-field";
 import { englandCrumb } from "~/lib/links";
@@ -95,33 +96,15 @@ export default function AccountsPage() {
       </p>
       <Form method="post" noValidate>
         <input type="hidden" name={CSRF_FIELD} value={csrf} />
-        <div className="nhsuk-form-group">
-          <label className="nhsuk-label" htmlFor="email">
-            Email address
-          </label>
-          <input className="nhsuk-input nhsuk-u-width-two-thirds" id="email" name="email" type="email" spellCheck={false} defaultValue={values.email ?? ""} />
-        </div>
-        <div className="nhsuk-form-group">
-          <label className="nhsuk-label" htmlFor="role">
-            Role
-          </label>
-          <select className="nhsuk-select" id="role" name="role" defaultValue={values.role ?? "organisation"}>
-            {roles.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_NAMES[r]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="nhsuk-form-group">
-          <label className="nhsuk-label" htmlFor="scope">
-            Scope code
-          </label>
-          <div className="nhsuk-hint" id="scope-hint">
-            The region (e.g. Y56), ICB (e.g. QKK) or organisation (ODS code, e.g. RWF). Leave empty for national.
-          </div>
-          <input className="nhsuk-input nhsuk-input--width-10" id="scope" name="scope" aria-describedby="scope-hint" defaultValue={values.scope ?? ""} />
-        </div>
+        <TextField id="email" label="Email address" width="nhsuk-u-width-two-thirds" type="email" spellCheck={false} defaultValue={values.email ?? ""} />
+        <Select id="role" label="Role" value={values.role ?? "organisation"} options={roles.map((r) => ({ code: r, name: ROLE_NAMES[r] }))} />
+        <TextField
+          id="scope"
+          label="Scope code"
+          hint="The region (e.g. Y56), ICB (e.g. QKK) or organisation (ODS code, e.g. RWF). Leave empty for national."
+          width="nhsuk-input--width-10"
+          defaultValue={values.scope ?? ""}
+        />
         <div className="nhsuk-checkboxes">
           <div className="nhsuk-checkboxes__item">
             <input className="nhsuk-checkboxes__input" id="admin" name="admin" type="checkbox" value="yes" defaultChecked={values.admin === "yes"} />

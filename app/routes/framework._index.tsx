@@ -14,7 +14,7 @@ import { englandCrumb } from "~/lib/links";
 import { pageTitle } from "~/lib/page-title";
 import { cachedPage } from "~/lib/page-cache.server";
 import { requireViewer } from "~/lib/viewer.server";
-import { Select } from "~/components/FilterPanel";
+import { Select } from "~/components/FormFields";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // The framework itself is the same for everyone; the page shows no figures.

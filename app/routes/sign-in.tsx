@@ -3,6 +3,7 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary } from "~/components/ErrorSummary";
+import { TextField } from "~/components/FormFields";
 import { CSRF_FIELD } from "~/lib/csrf-field";
 import { csrfToken, requireCsrf } from "~/lib/csrf.server";
 import { getDatabase } from "~/lib/db.server";
@@ -63,18 +64,8 @@ export default function SignInPage() {
         <Form method="post" noValidate>
           <input type="hidden" name={CSRF_FIELD} value={csrf} />
           <input type="hidden" name="redirectTo" value={redirectTo} />
-          <div className="nhsuk-form-group">
-            <label className="nhsuk-label" htmlFor="email">
-              Email address
-            </label>
-            <input className="nhsuk-input" id="email" name="email" type="email" autoComplete="username" spellCheck={false} defaultValue={failed?.email ?? ""} />
-          </div>
-          <div className="nhsuk-form-group">
-            <label className="nhsuk-label" htmlFor="password">
-              Password
-            </label>
-            <input className="nhsuk-input" id="password" name="password" type="password" autoComplete="current-password" />
-          </div>
+          <TextField id="email" label="Email address" type="email" autoComplete="username" spellCheck={false} defaultValue={failed?.email ?? ""} />
+          <TextField id="password" label="Password" type="password" autoComplete="current-password" />
           <button className="nhsuk-button" type="submit">
             Sign in
           </button>
